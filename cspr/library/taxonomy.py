@@ -1,0 +1,87 @@
+"""The theme taxonomy, loaded from ``themes.toml`` beside this module.
+
+The taxonomy is data, not code, so that the partnership's analysts can add a cue phrase or a theme in a
+reviewed change without touching the detector. Ids are permanent: confirmations, facets and statistics
+refer to them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from cspr.library.text import stem_tokens
+
+__all__ = ["THEMES_FILE", "TaxonomyError", "Theme", "load_taxonomy", "theme_ids", "theme_labels"]
+
+THEMES_FILE = Path(__file__).with_name("themes.toml")
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class TaxonomyError(ValueError):
+    """The themes file is malformed; the message names the theme and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    id: str
+    label: str
+    description: str
+    cues: tuple[str, ...]
+    weak_cues: tuple[str, ...]
+
+    def stemmed_cues(self) -> list[tuple[tuple[str, ...], bool]]:
+        """Each cue as a stemmed token sequence, with True for a strong cue."""
+        out: list[tuple[tuple[str, ...], bool]] = []
+        for phrase in self.cues:
+            tokens = tuple(stem_tokens(phrase))
+            if tokens:
+                out.append((tokens, True))
+        for phrase in self.weak_cues:
+            tokens = tuple(stem_tokens(phrase))
+            if tokens:
+                out.append((tokens, False))
+        return out
+
+
+def _parse(data: dict) -> tuple[Theme, ...]:
+    themes: list[Theme] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(data.get("theme", [])):
+        theme_id = str(raw.get("id", ""))
+        where = f"theme {index + 1} ({theme_id or 'no id'})"
+        if not _ID_RE.match(theme_id):
+            raise TaxonomyError(f"{where}: id must be lower-case words joined by hyphens")
+        if theme_id in seen:
+            raise TaxonomyError(f"{where}: duplicate id")
+        seen.add(theme_id)
+        label = str(raw.get("label", "")).strip()
+        description = str(raw.get("description", "")).strip()
+        cues = tuple(str(c).strip() for c in raw.get("cues", []) if str(c).strip())
+        weak = tuple(str(c).strip() for c in raw.get("weak_cues", []) if str(c).strip())
+        if not label or not description:
+            raise TaxonomyError(f"{where}: label and description are required")
+        if not cues:
+            raise TaxonomyError(f"{where}: at least one cue phrase is required")
+        themes.append(Theme(id=theme_id, label=label, description=description, cues=cues, weak_cues=weak))
+    if not themes:
+        raise TaxonomyError("the taxonomy has no themes")
+    return tuple(themes)
+
+
+@functools.cache
+def load_taxonomy(path: Path = THEMES_FILE) -> tuple[Theme, ...]:
+    """All themes in file order (the order pages list them in)."""
+    with path.open("rb") as handle:
+        return _parse(tomllib.load(handle))
+
+
+def theme_ids() -> list[str]:
+    return [t.id for t in load_taxonomy()]
+
+
+def theme_labels() -> dict[str, str]:
+    return {t.id: t.label for t in load_taxonomy()}
