@@ -240,6 +240,10 @@ class ProcessDefinition:
     _milestones_by_id: Mapping[str, Milestone] = field(default_factory=dict, repr=False, compare=False)
     _events_by_id: Mapping[str, Event] = field(default_factory=dict, repr=False, compare=False)
 
+    def __hash__(self) -> int:
+        # The generated hash would fail on the settings mapping; the id and resolved values identify it.
+        return hash((self.id, self.origin, tuple((k, v.value) for k, v in sorted(self.settings.items()))))
+
     def milestone(self, milestone_id: str) -> Milestone:
         try:
             return self._milestones_by_id[milestone_id]

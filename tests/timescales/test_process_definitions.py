@@ -109,6 +109,12 @@ def test_england_cspr_milestones_have_the_agreed_ids_rules_and_citations() -> No
     assert "section 16C" in process.milestone("notify-panel").source
 
 
+def test_loaded_processes_compare_and_hash_by_content() -> None:
+    assert load_process("england-cspr") == load_process("england-cspr")
+    assert len({load_process("england-cspr"), load_process("england-cspr")}) == 1
+    assert load_process("england-cspr") != load_process("england-cspr", {"due_soon_working_days": 3})
+
+
 def test_only_the_local_review_is_paused_by_default() -> None:
     process = load_process("england-cspr")
     assert [m.id for m in process.milestones if m.pausable] == ["lcspr-published"]
