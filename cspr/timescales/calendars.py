@@ -112,9 +112,7 @@ def bank_holidays(nation: str, year: int) -> Mapping[date, str]:
     building one year costs about half a millisecond, and clocks ask for the same few years again and again.
     """
     canonical = normalise_nation(nation)
-    table = holidays.country_holidays(
-        "GB", subdiv=_SUBDIVISION[canonical], years=year, language="en_GB", observed=True
-    )
+    table = holidays.country_holidays("GB", subdiv=_SUBDIVISION[canonical], years=year, language="en_GB", observed=True)
     return MappingProxyType({day: str(name) for day, name in sorted(table.items())})
 
 
@@ -309,12 +307,7 @@ class WorkingCalendar:
         count = _weekdays_inclusive(lo, hi)
         for year in range(lo.year, hi.year + 1):
             for day in bank_holidays(self._nation, year):
-                if (
-                    lo <= day <= hi
-                    and day.weekday() < 5
-                    and day not in self._open
-                    and day not in self._closed
-                ):
+                if lo <= day <= hi and day.weekday() < 5 and day not in self._open and day not in self._closed:
                     count -= 1
         count -= sum(1 for day in self._closed if lo <= day <= hi and day.weekday() < 5)
         return count

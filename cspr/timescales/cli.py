@@ -97,9 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("start", type=_date, help="start date, YYYY-MM-DD (day zero)")
     p.add_argument("days", type=_integer, help="working days to add; negative counts back")
 
-    p = commands.add_parser(
-        "explain", parents=[cal, common], help="day-by-day reasoning for add-working-days"
-    )
+    p = commands.add_parser("explain", parents=[cal, common], help="day-by-day reasoning for add-working-days")
     p.add_argument("start", type=_date, help="start date, YYYY-MM-DD (day zero)")
     p.add_argument("days", type=_integer, help="working days to add; negative counts back")
 
@@ -156,8 +154,7 @@ def _run(args: argparse.Namespace) -> None:
             "nation": cal.nation,
             "result": result.isoformat(),
             "days": [
-                {"date": r.day.isoformat(), "counted": r.counted, "count": r.count, "reason": r.reason}
-                for r in rows
+                {"date": r.day.isoformat(), "counted": r.counted, "count": r.count, "reason": r.reason} for r in rows
             ],
         }
         _emit(args, payload, "\n".join(text))

@@ -335,9 +335,7 @@ class _ClockBuilder:
         shift = (last - first).days + 1
         return self.roll(due + timedelta(days=shift)), shift, "calendar days"
 
-    def adjust(
-        self, start: date, due: date, met_on: date | None
-    ) -> tuple[date | None, list[PauseEffect], list[Pause]]:
+    def adjust(self, start: date, due: date, met_on: date | None) -> tuple[date | None, list[PauseEffect], list[Pause]]:
         """Apply pauses and extensions in the order they happened; return the effective due date."""
         timeline: list[tuple[date, int, Pause | Extension]] = [(p.start, 0, p) for p in self.pauses]
         timeline += [(x.approved_on, 1, x) for x in self.extensions]
@@ -433,10 +431,7 @@ class _ClockBuilder:
         start, started_by = self.start()
         headline_at = len(self.lines)
         kind_word = "statutory" if m.statutory else "local"
-        rule = (
-            f"Rule: {m.offset.describe()} {started_by}, a {kind_word} timescale; "
-            f"responsible: {m.responsible}."
-        )
+        rule = f"Rule: {m.offset.describe()} {started_by}, a {kind_word} timescale; responsible: {m.responsible}."
         end_event = m.met_by if m.kind is MilestoneKind.DEADLINE else m.ended_by
         end_date = self.events.get(end_event) if end_event else None
 
@@ -450,9 +445,7 @@ class _ClockBuilder:
         self.lines.append(f"Source: {m.source}.")
         for name in m.settings_used:
             setting = self.process.settings[name]
-            note = (
-                "the default" if not setting.overridden else f"changed from the default {setting.default!r}"
-            )
+            note = "the default" if not setting.overridden else f"changed from the default {setting.default!r}"
             check = " [check: not confirmed from the statutory text]" if setting.check else ""
             self.lines.append(f"Uses the partnership setting {name} = {setting.value!r} ({note}){check}.")
 

@@ -385,9 +385,7 @@ class _Parser:
             return None
         return value.strip()
 
-    def flag(
-        self, table: Mapping[str, Any], key: str, where: str, *, default: bool | None = None
-    ) -> bool | None:
+    def flag(self, table: Mapping[str, Any], key: str, where: str, *, default: bool | None = None) -> bool | None:
         if key not in table:
             if default is None:
                 self.error(f"{where}.{key}", "is required (true or false)")
@@ -603,9 +601,7 @@ class _Parser:
             milestones.append(milestone)
         return milestones
 
-    def resolve_settings(
-        self, value: Any, settings: Mapping[str, Setting], where: str, used: list[str]
-    ) -> Any:
+    def resolve_settings(self, value: Any, settings: Mapping[str, Setting], where: str, used: list[str]) -> Any:
         """Replace every ``{ setting = "name" }`` inside a milestone with the setting's value."""
         if isinstance(value, Mapping):
             if set(value) == {"setting"}:
@@ -690,9 +686,7 @@ class _Parser:
             settings_used=settings_used,
         )
 
-    def choice[E: StrEnum](
-        self, spec: Mapping[str, Any], key: str, where: str, enum: type[E], default: E
-    ) -> E | None:
+    def choice[E: StrEnum](self, spec: Mapping[str, Any], key: str, where: str, enum: type[E], default: E) -> E | None:
         if key not in spec:
             return default
         value = spec[key]
@@ -746,9 +740,7 @@ class _Parser:
             self.error(where, f"unknown unit {unit_name!r}; expected one of {units}")
             return None
         if type(amount) is not int:
-            self.error(
-                f"{where}.{unit_name}", f"must be a whole number (negative for 'before'), not {amount!r}"
-            )
+            self.error(f"{where}.{unit_name}", f"must be a whole number (negative for 'before'), not {amount!r}")
             return None
         return Offset(amount, unit)
 

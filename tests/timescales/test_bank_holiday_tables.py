@@ -87,9 +87,7 @@ PUBLISHED = {
     "england": ENGLAND_AND_WALES,
     "wales": ENGLAND_AND_WALES,
     "scotland": SCOTLAND,
-    "northern-ireland": {
-        y: sorted(ENGLAND_AND_WALES[y] + NORTHERN_IRELAND_EXTRA[y]) for y in ENGLAND_AND_WALES
-    },
+    "northern-ireland": {y: sorted(ENGLAND_AND_WALES[y] + NORTHERN_IRELAND_EXTRA[y]) for y in ENGLAND_AND_WALES},
 }
 
 
@@ -105,9 +103,7 @@ def test_weekday_bank_holidays_match_the_published_list(nation: str, year: int) 
 
 @pytest.mark.parametrize("nation", NATIONS)
 @pytest.mark.parametrize("year", range(2019, 2028))
-def test_published_bank_holidays_are_not_working_days_and_their_neighbours_are(
-    nation: str, year: int
-) -> None:
+def test_published_bank_holidays_are_not_working_days_and_their_neighbours_are(nation: str, year: int) -> None:
     cal = WorkingCalendar(nation)
     for day in PUBLISHED[nation][year]:
         assert not cal.is_working_day(day), day
@@ -154,9 +150,7 @@ def test_one_off_days_apply_in_every_nation(nation: str, day: date, name: str) -
         (D(2027, 12, 28), "Boxing Day (observed)"),
     ],
 )
-def test_christmas_and_new_year_substitutes_are_named_as_observed(
-    nation: str, day: date, reason: str
-) -> None:
+def test_christmas_and_new_year_substitutes_are_named_as_observed(nation: str, day: date, reason: str) -> None:
     assert WorkingCalendar(nation).closure_reason(day) == reason
 
 
@@ -205,9 +199,7 @@ def test_northern_ireland_substitutes_st_patricks_day_and_the_boyne() -> None:
         ("northern-ireland", D(2027, 12, 31), D(2028, 1, 4)),
     ],
 )
-def test_christmas_and_new_year_runs_are_skipped_across_the_year_end(
-    nation: str, before: date, after: date
-) -> None:
+def test_christmas_and_new_year_runs_are_skipped_across_the_year_end(nation: str, before: date, after: date) -> None:
     cal = WorkingCalendar(nation)
     assert cal.add_working_days(before, 1) == after
     assert cal.add_working_days(after, -1) == before

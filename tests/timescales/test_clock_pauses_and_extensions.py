@@ -72,10 +72,7 @@ def test_a_publication_hold_moves_the_due_date_by_the_calendar_days_paused() -> 
         D(2026, 5, 31),
     )
     text = c.explain()
-    assert (
-        "Paused from Friday 1 May 2026 to Sunday 31 May 2026 (criminal trial listed; approved by Chair"
-        in text
-    )
+    assert "Paused from Friday 1 May 2026 to Sunday 31 May 2026 (criminal trial listed; approved by Chair" in text
     assert "the due date moves from Wednesday 2 September 2026 to Saturday 3 October 2026" in text
     assert "the original date, Wednesday 2 September 2026, stays on record" in text
 
@@ -137,9 +134,7 @@ def test_pauses_without_named_milestones_stop_only_pausable_clocks() -> None:
 
 def test_a_pause_naming_a_working_day_clock_moves_it_by_working_days() -> None:
     events = {"notification_sent": D(2026, 12, 22)}  # rapid review due Friday 15 January 2027
-    hold = Pause(
-        D(2027, 1, 4), D(2027, 1, 8), "key agency unable to respond", "Chair", milestones=("rapid-review",)
-    )
+    hold = Pause(D(2027, 1, 4), D(2027, 1, 8), "key agency unable to respond", "Chair", milestones=("rapid-review",))
     c = clocks(events, today=D(2027, 1, 11), pauses=[hold])["rapid-review"]
     assert c.statutory_due == D(2027, 1, 15)
     assert (c.pauses[0].shift, c.pauses[0].unit) == (5, "working days")
@@ -148,9 +143,7 @@ def test_a_pause_naming_a_working_day_clock_moves_it_by_working_days() -> None:
 
 def test_a_pause_naming_an_unknown_milestone_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown milestone"):
-        clocks(
-            DECIDED, today=D(2026, 4, 1), pauses=[Pause(D(2026, 5, 1), None, "x", "y", milestones=("nope",))]
-        )
+        clocks(DECIDED, today=D(2026, 4, 1), pauses=[Pause(D(2026, 5, 1), None, "x", "y", milestones=("nope",))])
 
 
 @pytest.mark.parametrize(
@@ -161,9 +154,7 @@ def test_a_pause_naming_an_unknown_milestone_is_refused() -> None:
         ({"approved_by": ""}, "approved"),
     ],
 )
-def test_a_pause_needs_a_sensible_period_a_reason_and_an_approver(
-    kwargs: dict[str, Any], message: str
-) -> None:
+def test_a_pause_needs_a_sensible_period_a_reason_and_an_approver(kwargs: dict[str, Any], message: str) -> None:
     fields: dict[str, Any] = {"start": D(2026, 5, 1), "end": None, "reason": "trial", "approved_by": "Chair"}
     with pytest.raises(ValueError, match=message):
         Pause(**{**fields, **kwargs})
@@ -211,9 +202,7 @@ def test_published_after_the_extended_date_is_met_late_against_it() -> None:
 
 
 def test_an_extension_not_notified_to_the_panel_and_secretary_of_state_is_flagged() -> None:
-    untold = Extension(
-        "lcspr-published", D(2026, 12, 31), "inquest", "Strategic Leadership Group", D(2026, 8, 14)
-    )
+    untold = Extension("lcspr-published", D(2026, 12, 31), "inquest", "Strategic Leadership Group", D(2026, 8, 14))
     c = local_review(DECIDED, today=D(2026, 9, 1), extensions=[untold])
     assert c.effective_due == D(2026, 12, 31)
     (warning,) = c.warnings
@@ -229,9 +218,7 @@ def test_a_pause_after_an_extension_moves_the_extended_date() -> None:
 
 
 def test_an_extension_agreed_after_a_pause_sets_the_date_outright() -> None:
-    after = Extension(
-        "lcspr-published", D(2026, 11, 30), "trial outcome awaited", "SLG", D(2026, 6, 15), True, True
-    )
+    after = Extension("lcspr-published", D(2026, 11, 30), "trial outcome awaited", "SLG", D(2026, 6, 15), True, True)
     c = local_review(DECIDED, today=D(2026, 7, 1), pauses=[TRIAL], extensions=[after])
     assert c.effective_due == D(2026, 11, 30)
     lines = c.explain()
@@ -240,9 +227,7 @@ def test_an_extension_agreed_after_a_pause_sets_the_date_outright() -> None:
 
 def test_an_extension_on_a_working_day_clock() -> None:
     events = {"notification_sent": D(2026, 12, 22)}
-    ext = Extension(
-        "rapid-review", D(2027, 1, 29), "agency records held by police", "Partners", D(2027, 1, 12)
-    )
+    ext = Extension("rapid-review", D(2027, 1, 29), "agency records held by police", "Partners", D(2027, 1, 12))
     c = clocks(events, today=D(2027, 1, 20), extensions=[ext])["rapid-review"]
     assert (c.statutory_due, c.effective_due, c.status) == (
         D(2027, 1, 15),
@@ -255,9 +240,7 @@ def test_an_extension_on_a_working_day_clock() -> None:
 
 def test_a_local_milestone_extension_needs_no_national_notification() -> None:
     events = {"notification_sent": D(2026, 12, 22)}
-    ext = Extension(
-        "agency-summaries", D(2027, 1, 12), "school closed for holidays", "Business manager", D(2027, 1, 5)
-    )
+    ext = Extension("agency-summaries", D(2027, 1, 12), "school closed for holidays", "Business manager", D(2027, 1, 5))
     c = clocks(events, today=D(2027, 1, 11), extensions=[ext])["agency-summaries"]
     assert c.effective_due == D(2027, 1, 12)
     assert c.warnings == ()

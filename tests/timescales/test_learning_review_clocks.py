@@ -64,9 +64,7 @@ def test_sign_off_and_learning_follow_the_completed_report() -> None:
 
 
 def test_a_partnership_sets_its_own_learning_review_timescales() -> None:
-    process = load_process(
-        "england-learning-review", {"report_months": 6, "terms_of_reference_working_days": 10}
-    )
+    process = load_process("england-learning-review", {"report_months": 6, "terms_of_reference_working_days": 10})
     c = clocks(DECIDED, today=D(2026, 1, 5), process=process)
     assert c["terms-of-reference"].statutory_due == D(2026, 1, 16)
     assert c["report-completed"].statutory_due == D(2026, 7, 2)

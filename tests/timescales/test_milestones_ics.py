@@ -25,9 +25,7 @@ EVENTS = {
 
 
 def export(case_reference: str = "CSPR-2026-014", **kwargs: Any) -> str:
-    clocks = compute_clocks(
-        process=PROCESS, events=EVENTS, calendar=WorkingCalendar("england"), today=D(2027, 1, 4)
-    )
+    clocks = compute_clocks(process=PROCESS, events=EVENTS, calendar=WorkingCalendar("england"), today=D(2027, 1, 4))
     return milestones_to_ics(case_reference=case_reference, clocks=clocks, generated_at=STAMP, **kwargs)
 
 
@@ -87,9 +85,7 @@ def test_uids_are_stable_across_exports_and_distinct_per_case_and_milestone() ->
 
 
 def test_an_extended_milestone_sits_on_the_new_date_and_mentions_the_statutory_one() -> None:
-    extension = Extension(
-        "rapid-review", D(2027, 1, 29), "police records", "Partners", D(2027, 1, 4), True, True
-    )
+    extension = Extension("rapid-review", D(2027, 1, 29), "police records", "Partners", D(2027, 1, 4), True, True)
     clocks = compute_clocks(
         process=PROCESS,
         events=EVENTS,

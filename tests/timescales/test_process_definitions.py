@@ -79,10 +79,7 @@ def test_england_cspr_declares_the_event_ids_the_case_workflow_records() -> None
 
 def test_england_cspr_milestones_have_the_agreed_ids_rules_and_citations() -> None:
     process = load_process("england-cspr")
-    rules = {
-        m.id: (m.start.event, m.offset, m.met_by or m.ended_by, m.kind, m.statutory)
-        for m in process.milestones
-    }
+    rules = {m.id: (m.start.event, m.offset, m.met_by or m.ended_by, m.kind, m.statutory) for m in process.milestones}
     wd, months, days = OffsetUnit.WORKING_DAYS, OffsetUnit.CALENDAR_MONTHS, OffsetUnit.CALENDAR_DAYS
     deadline, minimum = MilestoneKind.DEADLINE, MilestoneKind.MINIMUM_PERIOD
     assert rules == {
@@ -195,9 +192,7 @@ def test_a_new_nation_and_process_can_be_expressed_without_code_changes() -> Non
 
 def test_a_shipped_file_round_trips_through_a_file_on_disk(tmp_path: Path) -> None:
     path = tmp_path / "england-cspr.toml"
-    path.write_bytes(
-        resources.files("cspr.timescales").joinpath("processes", "england-cspr.toml").read_bytes()
-    )
+    path.write_bytes(resources.files("cspr.timescales").joinpath("processes", "england-cspr.toml").read_bytes())
     assert load_process_file(path) == load_process("england-cspr")
 
 
@@ -211,12 +206,8 @@ def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
 def test_the_file_id_must_match_the_file_name(tmp_path: Path) -> None:
     data = shipped("england-cspr")
     path = tmp_path / "other-name.toml"
-    path.write_bytes(
-        resources.files("cspr.timescales").joinpath("processes", "england-cspr.toml").read_bytes()
-    )
-    with pytest.raises(
-        ProcessDefinitionError, match="id: 'england-cspr' must match the file name 'other-name'"
-    ):
+    path.write_bytes(resources.files("cspr.timescales").joinpath("processes", "england-cspr.toml").read_bytes())
+    with pytest.raises(ProcessDefinitionError, match="id: 'england-cspr' must match the file name 'other-name'"):
         load_process_file(path)
     assert data["id"] == "england-cspr"
 

@@ -39,10 +39,7 @@ def test_explain_prints_the_day_by_day_reasoning(capsys: pytest.CaptureFixture[s
     assert "Fri 25 Dec 2026  skipped  Christmas Day" in lines
     assert "Mon 28 Dec 2026  skipped  Boxing Day (observed)" in lines
     assert "Tue 29 Dec 2026  day   5  working day" in lines
-    assert (
-        lines[-1]
-        == "Result: Tuesday 29 December 2026 is 5 working days after Friday 18 December 2026 (england)."
-    )
+    assert lines[-1] == "Result: Tuesday 29 December 2026 is 5 working days after Friday 18 December 2026 (england)."
 
 
 @pytest.mark.parametrize(
@@ -81,10 +78,7 @@ def test_explain_json_lists_every_day(capsys: pytest.CaptureFixture[str]) -> Non
 def test_nation_changes_the_answer(capsys: pytest.CaptureFixture[str]) -> None:
     # 2 January is a bank holiday in Scotland only.
     assert run(capsys, "add-working-days", "2026-12-31", "1", "--nation", "scotland")[1] == "2027-01-05\n"
-    assert (
-        run(capsys, "add-working-days", "2026-12-31", "1", "--nation", "Northern Ireland")[1]
-        == "2027-01-04\n"
-    )
+    assert run(capsys, "add-working-days", "2026-12-31", "1", "--nation", "Northern Ireland")[1] == "2027-01-04\n"
 
 
 def test_office_closures_and_worked_holidays_can_be_given(capsys: pytest.CaptureFixture[str]) -> None:

@@ -53,9 +53,7 @@ def test_working_days_between_is_exact_over_many_years() -> None:
         (D(2026, 6, 1), 0, D(2026, 6, 1)),
     ],
 )
-def test_add_months_uses_calendar_months_clamped_to_month_end(
-    start: date, months: int, expected: date
-) -> None:
+def test_add_months_uses_calendar_months_clamped_to_month_end(start: date, months: int, expected: date) -> None:
     assert ENGLAND.add_months(start, months) == expected
 
 
@@ -70,9 +68,7 @@ def test_a_listed_holiday_worked_locally_counts_as_a_working_day() -> None:
     cal = WorkingCalendar("england", extra_open=[D(2026, 12, 28)])
     assert cal.is_working_day(D(2026, 12, 28))
     assert cal.add_working_days(D(2026, 12, 18), 5) == D(2026, 12, 28)
-    assert (
-        cal.describe_day(D(2026, 12, 28)) == "working day (Boxing Day (observed) worked by local arrangement)"
-    )
+    assert cal.describe_day(D(2026, 12, 28)) == "working day (Boxing Day (observed) worked by local arrangement)"
 
 
 def test_weekends_cannot_be_opened_and_a_day_cannot_be_both_open_and_closed() -> None:

@@ -46,9 +46,7 @@ def test_adding_then_counting_working_days_round_trips(cal: WorkingCalendar, d: 
 
 @SETTINGS
 @given(cal=calendars(), d=DATES, n=OFFSETS.filter(lambda n: n != 0))
-def test_a_working_day_result_is_never_a_weekend_holiday_or_closed_day(
-    cal: WorkingCalendar, d: date, n: int
-) -> None:
+def test_a_working_day_result_is_never_a_weekend_holiday_or_closed_day(cal: WorkingCalendar, d: date, n: int) -> None:
     result = cal.add_working_days(d, n)
     assert result.weekday() < 5
     assert cal.closure_reason(result) is None
@@ -84,9 +82,7 @@ def test_fast_count_agrees_with_walking_day_by_day(cal: WorkingCalendar, a: date
 
 @SETTINGS
 @given(cal=calendars(), a=DATES, span=st.integers(min_value=-60, max_value=60))
-def test_between_is_antisymmetric_when_both_ends_are_working_days(
-    cal: WorkingCalendar, a: date, span: int
-) -> None:
+def test_between_is_antisymmetric_when_both_ends_are_working_days(cal: WorkingCalendar, a: date, span: int) -> None:
     a = cal.roll_forward(a)
     b = cal.roll_forward(a + timedelta(days=span))
     assert cal.working_days_between(a, b) == -cal.working_days_between(b, a)
