@@ -339,9 +339,7 @@ class ThemeDetector:
             out.append(Evidence(ps.index, ps.text, ps.page, ps.heading, local, cues))
         return tuple(out)
 
-    def detect(
-        self, items: Sequence[Passage] | Sequence[str], *, threshold: float | None = None
-    ) -> DetectionResult:
+    def detect(self, items: Sequence[Passage] | Sequence[str], *, threshold: float | None = None) -> DetectionResult:
         """Suggestions for a report: themes scoring at least the threshold, best first."""
         cut = self.params.threshold if threshold is None else threshold
         scored = self.score(items)

@@ -114,9 +114,7 @@ def _grid_search(signals: Signals, train: Sequence[LabelledExample], use_embeddi
         if emb < 0 or (not use_embeddings and emb > 0):
             continue
         for threshold in thresholds:
-            params = DetectorParams(
-                cue_weight=cue, stat_weight=stat, embedding_weight=emb, threshold=threshold
-            )
+            params = DetectorParams(cue_weight=cue, stat_weight=stat, embedding_weight=emb, threshold=threshold)
             s = micro(_predict(signals, params), train)
             # Ties go to the higher precision: a suggestion a person must reject costs them time.
             key = (round(s.f1, 6), round(s.precision, 6))

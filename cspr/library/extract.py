@@ -115,9 +115,7 @@ def extract_bytes(data: bytes, *, name: str, on_page: PageCallback | None = None
     suffix = Path(name).suffix.lower()
     fmt = SUPPORTED_SUFFIXES.get(suffix)
     if fmt is None:
-        raise ExtractionError(
-            f"unsupported file type {suffix or '(none)'}; use PDF, Word (.docx), HTML or plain text"
-        )
+        raise ExtractionError(f"unsupported file type {suffix or '(none)'}; use PDF, Word (.docx), HTML or plain text")
     if not data:
         raise ExtractionError("the file is empty")
     digest = hashlib.sha256(data).hexdigest()

@@ -259,9 +259,7 @@ _PARTNERSHIP_RE = re.compile(
 )
 _CHILD_RE = re.compile(r"\b((?:Child|Baby|Children|Sibling Group|Family)\s+[A-Z][A-Za-z0-9]{0,2})\b")
 _YEAR_RE = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_AGE_RE = re.compile(
-    r"\b(?:aged|age of|was)\s+(\d{1,2})\s*(years?|months?|weeks?|days?)(?:[- ]old)?", re.IGNORECASE
-)
+_AGE_RE = re.compile(r"\b(?:aged|age of|was)\s+(\d{1,2})\s*(years?|months?|weeks?|days?)(?:[- ]old)?", re.IGNORECASE)
 _REVIEWER_RE = re.compile(
     r"(?i:independent (?:lead )?reviewer|lead reviewer|author|written by)\s*(?:was|is|:)?\s*"
     r"((?:Dr\.? +|Professor +)?[A-Z][a-z]+(?: +[A-Z][a-z'\-]+){1,2})"

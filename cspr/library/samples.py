@@ -83,9 +83,7 @@ def wrap(text: str, width: int = 95) -> list[str]:
     return lines
 
 
-def docx_bytes(
-    sections: Sequence[tuple[str, Sequence[str]]], *, title: str = "", page_breaks: bool = True
-) -> bytes:
+def docx_bytes(sections: Sequence[tuple[str, Sequence[str]]], *, title: str = "", page_breaks: bool = True) -> bytes:
     """A Word document: optional Title, then per section a Heading 1 and its paragraphs, each section
     after the first starting on a new page."""
     import docx

@@ -106,9 +106,7 @@ class SimilarityIndex:
         counts = {t: math.exp(w - 1.0) for t, w in signature.terms.items()}
         return tfidf(counts, self.idf, self.default_idf)
 
-    def query(
-        self, signature: Signature, *, limit: int = 5, exclude: Iterable[Hashable] = ()
-    ) -> list[SimilarMatch]:
+    def query(self, signature: Signature, *, limit: int = 5, exclude: Iterable[Hashable] = ()) -> list[SimilarMatch]:
         """The ``limit`` most similar indexed reports, best first."""
         excluded = set(exclude)
         vector = self._weigh(signature)

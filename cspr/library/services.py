@@ -1,0 +1,329 @@
+"""Every write to the library. One service per change, keyword-only, each in one transaction with its
+audit event (DESIGN.md rule 2), so that an interrupted ingest leaves no half-stored report.
+
+The slow part of ingest (reading the file, detecting themes, summarising for similarity) happens before
+the transaction opens; the transaction only writes, so it is short and a failure anywhere in it rolls
+back the report, its passages, its theme suggestions and the audit event together.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from cspr.audit.services import audit_record
+from cspr.core.errors import NotFound, ValidationFailed
+from cspr.library.detect import DetectionResult, ThemeDetector, default_detector
+from cspr.library.extract import ExtractedDocument, ExtractionError, extract, extract_bytes
+from cspr.library.metadata import ReportMetadata, guess_metadata
+from cspr.library.models import Passage, Report, ReportTheme
+from cspr.library.passages import Passage as TextPassage
+from cspr.library.passages import split_passages
+from cspr.library.permissions import can_curate
+from cspr.library.similarity import signature_for
+from cspr.library.taxonomy import theme_ids
+from cspr.partnerships.models import Partnership
+from cspr.partnerships.selectors import access_for
+
+__all__ = [
+    "IngestOutcome",
+    "library_report_add_from_publication",
+    "library_report_ingest",
+    "library_retention_apply",
+    "library_theme_confirm",
+    "library_theme_reject",
+    "retention_years",
+]
+
+EMBEDDING_PASSAGES = 48  # passages embedded per report for similarity (the first ones: summary, findings)
+
+
+def retention_years() -> int:
+    """Years the full text stays available after publication (DOMAIN.md: the national repository keeps the
+    electronic copy 5 years). ``LIBRARY_RETENTION_YEARS`` in settings or ``CSPR_LIBRARY_RETENTION_YEARS``."""
+    value = getattr(settings, "LIBRARY_RETENTION_YEARS", None) or os.environ.get("CSPR_LIBRARY_RETENTION_YEARS")
+    try:
+        return max(0, int(value)) if value not in (None, "") else 5
+    except ValueError:
+        return 5
+
+
+def _available_until(published_on: datetime.date | None, year: int | None, ingested: datetime.date) -> datetime.date:
+    """Retention counts from publication: the publication date, else 31 December of the publication year
+    (the most generous reading), else the day it entered the library."""
+    start = published_on or (datetime.date(year, 12, 31) if year else ingested)
+    years = retention_years()
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    report: Report
+    created: bool
+    detection: DetectionResult | None = None
+
+
+def _embedding(passages: list[TextPassage]) -> list[float] | None:
+    from cspr.library.embeddings import get_embedder
+
+    texts = [p.text for p in passages[:EMBEDDING_PASSAGES]]
+    if not texts:
+        return None
+    vectors = get_embedder().embed(texts)
+    mean = vectors.mean(axis=0)
+    norm = float((mean**2).sum() ** 0.5) or 1.0
+    return [float(x) / norm for x in mean]
+
+
+def library_report_ingest(
+    *,
+    actor: Any,
+    name: str,
+    path: Path | None = None,
+    data: bytes | None = None,
+    metadata: ReportMetadata | None = None,
+    partnership: Partnership | None = None,
+    is_public: bool = True,
+    origin: str = Report.Origin.INGEST,
+    origin_case_id: int | None = None,
+    detector: ThemeDetector | None = None,
+    use_embeddings: bool | None = False,
+    on_page: Callable[[int], None] | None = None,
+    request: HttpRequest | None = None,
+    extracted: ExtractedDocument | None = None,
+) -> IngestOutcome:
+    """Store a report with its passages and theme suggestions; the same bytes a second time change nothing.
+
+    Raises ExtractionError (unreadable file) or ValidationFailed (bad metadata) before anything is written.
+    """
+    if extracted is None:
+        if data is not None:
+            extracted = extract_bytes(data, name=name, on_page=on_page)
+        elif path is not None:
+            extracted = extract(path, on_page=on_page)
+        else:
+            raise ValidationFailed("Give the report's file or its bytes.")
+    existing = Report.objects.filter(sha256=extracted.sha256).first()
+    if existing is not None:
+        return IngestOutcome(report=existing, created=False)
+    if not is_public and partnership is None:
+        raise ValidationFailed("An unpublished report must belong to a partnership.")
+
+    passages = split_passages(extracted.blocks)
+    text = "\n\n".join(p.text for p in passages)
+    guessed = guess_metadata(extracted.text, title=extracted.guess_title())
+    meta = (metadata or ReportMetadata()).merged_over(guessed)
+    published_on = None
+    if meta.published_on:
+        try:
+            published_on = datetime.date.fromisoformat(meta.published_on)
+        except ValueError as exc:
+            raise ValidationFailed(f"The publication date {meta.published_on!r} is not a date.") from exc
+
+    if detector is None:
+        detector = default_detector(use_embeddings=use_embeddings)
+    detection = detector.detect(passages)
+    embedding = _embedding(passages) if detector.use_embeddings and passages else None
+    suggested = [s.theme for s in detection.suggestions]
+    signature = signature_for([p.text for p in passages], themes=suggested, embedding=embedding)
+    today = timezone.localdate()
+
+    with transaction.atomic():
+        # Checked again inside the transaction: a concurrent ingest of the same file may have won.
+        existing = Report.objects.select_for_update().filter(sha256=extracted.sha256).first()
+        if existing is not None:
+            return IngestOutcome(report=existing, created=False)
+        report = Report(
+            title=(meta.title or Path(name).stem)[:300],
+            publisher=meta.publisher[:200],
+            partnership=partnership,
+            is_public=is_public,
+            nation=meta.nation or (partnership.nation if partnership else ""),
+            year=meta.year or (published_on.year if published_on else None),
+            published_on=published_on,
+            review_type=meta.review_type,
+            child=meta.child[:100],
+            age_band=meta.age_band,
+            harm=meta.harm,
+            reviewer=meta.reviewer[:200],
+            source_url=meta.source_url[:1000],
+            source_name=Path(name).name[:255],
+            format=extracted.format,
+            sha256=extracted.sha256,
+            page_count=extracted.page_count,
+            word_count=len(text.split()),
+            signature=signature.to_json(),
+            detector_mode=detection.mode,
+            origin=origin,
+            origin_case_id=origin_case_id,
+            ingested_by=actor if getattr(actor, "pk", None) else None,
+        )
+        report.available_until = _available_until(report.published_on, report.year, today)
+        report.full_clean(exclude=["ingested_by", "partnership", "signature"])
+        report.save()
+        Passage.objects.bulk_create(
+            [
+                Passage(report=report, position=p.index, page=p.page, heading=p.heading[:300], text=p.text)
+                for p in passages
+            ],
+            batch_size=500,
+        )
+        ReportTheme.objects.bulk_create(
+            [
+                ReportTheme(
+                    report=report,
+                    theme=s.theme,
+                    score=s.score,
+                    evidence=[{"passage": e.passage_index, "page": e.page, "cues": list(e.cues)} for e in s.evidence],
+                )
+                for s in detection.suggestions
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="library.report_ingested",
+            partnership=partnership,
+            target=report,
+            detail={
+                "source": report.source_name,
+                "sha256": report.sha256,
+                "passages": len(passages),
+                "suggested_themes": suggested,
+                "detector": detection.mode,
+                "origin": origin,
+            },
+            request=request,
+        )
+    return IngestOutcome(report=report, created=True, detection=detection)
+
+
+def library_report_add_from_publication(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    case_id: int,
+    file_name: str,
+    data: bytes,
+    title: str,
+    child: str = "",
+    review_type: str = "lcspr",
+    published_on: datetime.date | None = None,
+    reviewer: str = "",
+    source_url: str = "",
+    request: HttpRequest | None = None,
+) -> IngestOutcome:
+    """Called by the review chain when a partnership publishes a final report: it enters the public library
+    with the partnership as publisher. Publishing the same case twice adds nothing the second time."""
+    existing = Report.objects.filter(origin_case_id=case_id).first()
+    if existing is not None:
+        return IngestOutcome(report=existing, created=False)
+    published_on = published_on or timezone.localdate()
+    metadata = ReportMetadata(
+        title=title,
+        publisher=partnership.name,
+        nation=partnership.nation,
+        year=published_on.year,
+        review_type=review_type,
+        child=child,
+        reviewer=reviewer,
+        source_url=source_url,
+        published_on=published_on.isoformat(),
+    )
+    try:
+        return library_report_ingest(
+            actor=actor,
+            name=file_name,
+            data=data,
+            metadata=metadata,
+            partnership=partnership,
+            is_public=True,
+            origin=Report.Origin.PUBLICATION,
+            origin_case_id=case_id,
+            use_embeddings=None,
+            request=request,
+        )
+    except ExtractionError as exc:
+        raise ValidationFailed(f"The published report {file_name} cannot be read: {exc}") from exc
+
+
+def _theme_for_curation(*, actor: Any, report_id: int, theme: str) -> tuple[Report, str]:
+    if theme not in set(theme_ids()):
+        raise ValidationFailed(f"{theme!r} is not a theme in the taxonomy.", field_errors={"theme": "Choose a theme."})
+    report = Report.objects.filter(pk=report_id).select_related("partnership").first()
+    if report is None or not can_curate(access_for(actor), report):
+        raise NotFound("No report with that number is available to you for theme review.")
+    return report, theme
+
+
+def _decide(*, actor: Any, report_id: int, theme: str, status: str, request: HttpRequest | None) -> ReportTheme:
+    report, theme = _theme_for_curation(actor=actor, report_id=report_id, theme=theme)
+    now = timezone.now()
+    with transaction.atomic():
+        row, _ = ReportTheme.objects.select_for_update().get_or_create(report=report, theme=theme)
+        before = row.status
+        row.status = status
+        row.decided_by = actor
+        row.decided_at = now
+        row.updated_at = now
+        row.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        Report.objects.filter(pk=report.pk).update(updated_at=now)
+        audit_record(
+            actor=actor,
+            action=f"library.theme_{status}",
+            partnership=report.partnership,
+            target=report,
+            before={"theme": theme, "status": before},
+            after={"theme": theme, "status": status},
+            request=request,
+        )
+    return row
+
+
+def library_theme_confirm(*, actor: Any, report_id: int, theme: str, request: HttpRequest | None = None) -> ReportTheme:
+    """A person confirms a suggested theme (or adds one the detector missed); it now counts in statistics."""
+    return _decide(actor=actor, report_id=report_id, theme=theme, status=ReportTheme.Status.CONFIRMED, request=request)
+
+
+def library_theme_reject(*, actor: Any, report_id: int, theme: str, request: HttpRequest | None = None) -> ReportTheme:
+    """A person rejects a suggestion; it stays recorded as rejected so the detector's misses can be measured."""
+    return _decide(actor=actor, report_id=report_id, theme=theme, status=ReportTheme.Status.REJECTED, request=request)
+
+
+def library_retention_apply(*, actor: Any = None, today: datetime.date | None = None) -> list[int]:
+    """Remove the full text of every report past its availability date; the catalogue record, its themes and
+    its similarity summary stay. Each report in its own transaction with its audit event. Returns the ids."""
+    today = today or timezone.localdate()
+    due = list(
+        Report.objects.filter(available_until__lt=today, text_removed_at__isnull=True).values_list("pk", flat=True)
+    )
+    done: list[int] = []
+    for report_id in due:
+        with transaction.atomic():
+            report = Report.objects.select_for_update().filter(pk=report_id, text_removed_at__isnull=True).first()
+            if report is None:
+                continue
+            removed, _ = Passage.objects.filter(report=report).delete()
+            report.text_removed_at = timezone.now()
+            report.updated_at = report.text_removed_at
+            report.save(update_fields=["text_removed_at", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="library.text_expired",
+                partnership=report.partnership,
+                target=report,
+                detail={"available_until": report.available_until, "passages_removed": removed},
+            )
+        done.append(report_id)
+    return done
