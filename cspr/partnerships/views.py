@@ -1,0 +1,263 @@
+"""Pages for people and access: home, account, the business manager's people administration, invitations.
+
+Views are thin: they read through selectors, write through services, and turn service errors into GOV.UK
+error messages (DESIGN.md rules 1 and 2).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cspr.core.drafts import draft_done, draft_restore
+from cspr.core.errors import NotFound, ServiceError
+from cspr.partnerships import selectors, services
+from cspr.partnerships.forms import ApiTokenForm, InviteForm, OrganisationForm, SetPasswordForm
+from cspr.partnerships.models import ApiToken, Invitation
+from cspr.partnerships.roles import Role
+
+
+def apply_service_errors(form: Any, exc: ServiceError) -> None:
+    """Show a service's validation errors against the form's fields, or at the top of the form."""
+    placed = False
+    for name, message in exc.field_errors.items():
+        if name in form.fields:
+            form.add_error(name, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "partnerships/start.html", {})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    from cspr.cases.selectors import case_home_summary
+
+    access = selectors.access_for(request.user)
+    memberships = list(selectors.user_memberships(user=request.user))
+    summary = case_home_summary(user=request.user)
+    return render(
+        request,
+        "partnerships/home.html",
+        {
+            "memberships": memberships,
+            "access": access,
+            "summary": summary,
+            "admin_partnerships": [m.partnership for m in memberships if m.role == Role.BUSINESS_MANAGER],
+        },
+    )
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm()
+    return render(
+        request,
+        "partnerships/account.html",
+        {
+            "memberships": selectors.user_memberships(user=request.user),
+            "tokens": selectors.api_tokens_for_user(user=request.user),
+            "form": form,
+            "new_token": request.session.pop("cspr_new_token", None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _, raw = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            request.session["cspr_new_token"] = raw
+            return redirect("account")
+    return render(
+        request,
+        "partnerships/account.html",
+        {
+            "memberships": selectors.user_memberships(user=request.user),
+            "tokens": selectors.api_tokens_for_user(user=request.user),
+            "form": form,
+            "page_has_errors": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=token_id, user=request.user, revoked_at__isnull=True).first()
+    if token is None:
+        raise Http404
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"The token '{token.name}' no longer works.")
+    return redirect("account")
+
+
+def _people_partnership(request: HttpRequest, slug: str) -> Any:
+    try:
+        return selectors.partnership_for_people_admin(user=request.user, slug=slug)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def people(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _people_partnership(request, slug)
+    return render(
+        request,
+        "partnerships/people.html",
+        {
+            "partnership": partnership,
+            "memberships": selectors.memberships_in_partnership(user=request.user, partnership=partnership),
+            "invitations": selectors.open_invitations(user=request.user, partnership=partnership),
+            "organisations": selectors.organisations_in_partnership(user=request.user, partnership=partnership),
+        },
+    )
+
+
+@login_required
+def person_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _people_partnership(request, slug)
+    initial = draft_restore(request)
+    form = InviteForm(request.POST or None, partnership=partnership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _ = services.invitation_create(
+                actor=request.user,
+                partnership=partnership,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+                request=request,
+            )
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            draft_done(request)
+            messages.success(request, f"We have sent an invitation to {invitation.email}. It lasts 7 days.")
+            return redirect("people", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/invite.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "page_has_errors": bool(form.errors),
+            "draft_restored": bool(initial),
+        },
+    )
+
+
+@login_required
+def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _people_partnership(request, slug)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_create(actor=request.user, partnership=partnership, **form.cleaned_data)
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} is now an agency of {partnership.name}.")
+            return redirect("people", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/organisation_add.html",
+        {"partnership": partnership, "form": form, "page_has_errors": bool(form.errors)},
+    )
+
+
+@login_required
+def person_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    partnership = _people_partnership(request, slug)
+    try:
+        membership = selectors.membership_get_for_admin(
+            user=request.user, partnership=partnership, membership_id=membership_id
+        )
+    except NotFound:
+        raise Http404 from None
+    error = ""
+    if request.method == "POST":
+        try:
+            services.membership_remove(actor=request.user, membership=membership, request=request)
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"{membership.user.full_name} is no longer {membership.role_label.lower()}.")
+            return redirect("people", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/person_remove.html",
+        {"partnership": partnership, "membership": membership, "error": error},
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    partnership = _people_partnership(request, slug)
+    invitation = Invitation.objects.filter(pk=invitation_id, partnership=partnership).first()
+    if invitation is None:
+        raise Http404
+    services.invitation_revoke(actor=request.user, invitation=invitation)
+    messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect("people", slug=partnership.slug)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_by_token(token)
+    except NotFound:
+        return render(request, "partnerships/invitation_invalid.html", {}, status=404)
+    existing = selectors.user_by_email(invitation.email)
+    form = SetPasswordForm(request.POST or None)
+    if existing is not None:
+        # Someone who already has an account signs in as usual and accepts with their existing password.
+        form.fields["password1"].label = "Your current password"
+        del form.fields["password2"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, password=form.cleaned_data["password1"], request=request)
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("two_factor")
+    return render(
+        request,
+        "partnerships/invitation_accept.html",
+        {"invitation": invitation, "form": form, "existing": existing, "page_has_errors": bool(form.errors)},
+    )
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "partnerships/accessibility.html", {})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "partnerships/privacy.html", {})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,63 @@
+// Progressive enhancements only: every page works without this script (DESIGN.md, Shape).
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (field) { return field.value; }
+    var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  // Autosave: forms marked data-autosave post their fields to the server every few seconds while they
+  // change, so a closed tab or an ended session loses nothing (DESIGN.md rule 5).
+  function setUpAutosave(form) {
+    var url = form.getAttribute("data-autosave");
+    var status = form.querySelector(".cspr-draft-status");
+    var dirty = false;
+    var saving = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    function save() {
+      if (!dirty || saving) { return; }
+      saving = true;
+      dirty = false;
+      var data = new FormData(form);
+      data.delete("version");
+      fetch(url, { method: "POST", body: data, headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (status) { status.textContent = response.ok ? "Draft saved at " + new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) : "Draft not saved"; }
+        })
+        .catch(function () { dirty = true; if (status) { status.textContent = "Draft not saved: check your connection"; } })
+        .finally(function () { saving = false; });
+    }
+    window.setInterval(save, 5000);
+    form.addEventListener("submit", function () { dirty = false; });
+    return save;
+  }
+
+  var savers = [];
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) { savers.push(setUpAutosave(form)); });
+
+  // Idle warning: 5 minutes before the 30-minute idle sign-out, offer to stay signed in.
+  var dialog = document.getElementById("idle-warning");
+  if (dialog && typeof dialog.showModal === "function") {
+    var timeout = parseInt(dialog.getAttribute("data-timeout"), 10) * 1000;
+    var warning = parseInt(dialog.getAttribute("data-warning"), 10) * 1000;
+    var warnTimer, endTimer;
+    var schedule = function () {
+      window.clearTimeout(warnTimer);
+      window.clearTimeout(endTimer);
+      warnTimer = window.setTimeout(function () { dialog.showModal(); document.getElementById("idle-stay").focus(); }, Math.max(timeout - warning, 0));
+      endTimer = window.setTimeout(function () {
+        savers.forEach(function (save) { save(); });
+        window.setTimeout(function () { window.location.href = dialog.getAttribute("data-signout"); }, 1000);
+      }, timeout);
+    };
+    document.getElementById("idle-stay").addEventListener("click", function () {
+      fetch(dialog.getAttribute("data-keepalive"), { method: "POST", headers: { "X-CSRFToken": csrfToken() }, credentials: "same-origin" })
+        .then(function () { dialog.close(); schedule(); });
+    });
+    schedule();
+  }
+})();

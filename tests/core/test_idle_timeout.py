@@ -1,0 +1,96 @@
+"""30 minutes idle signs a user out; a form posted after that is kept as a draft and offered back."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+
+from cspr.core.drafts import draft_get
+from cspr.core.models import Draft
+from cspr.partnerships.roles import Role
+
+
+@pytest.fixture
+def manager(make_user, make_partnership):
+    return make_user(Role.BUSINESS_MANAGER, make_partnership())
+
+
+def _later(minutes: int) -> time_machine.travel:
+    return time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(minutes=minutes), tick=False)
+
+
+@pytest.mark.django_db
+def test_activity_within_30_minutes_keeps_the_session(manager, client_for):
+    client = client_for(manager)
+    assert client.get("/home/").status_code == 200
+    with _later(29):
+        assert client.get("/home/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_31_idle_minutes_sign_the_user_out(manager, client_for):
+    client = client_for(manager)
+    client.get("/home/")
+    with _later(31):
+        response = client.get("/cases/")
+        assert response.status_code == 302
+        assert response["Location"] == "/sign-in/?next=%2Fcases%2F"
+        assert "_auth_user_id" not in client.session
+        page = client.get(response["Location"]).content.decode()
+        assert "You were signed out because you did nothing for 30 minutes" in page
+
+
+@pytest.mark.django_db
+def test_form_posted_after_timeout_is_kept_as_a_draft_and_restored(manager, client_for):
+    client = client_for(manager)
+    page = f"/partnerships/{manager.memberships.get().partnership.slug}/people/invite/"
+    client.get(page)
+    with _later(45):
+        response = client.post(
+            page,
+            {
+                "full_name": "Typed Before Timeout",
+                "email": "typed@example.gov.uk",
+                "role": "auditor",
+                "csrfmiddlewaretoken": "x",
+            },
+        )
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+        kept = draft_get(user=manager, key=page)
+        assert kept is not None and kept["full_name"] == ["Typed Before Timeout"]
+        assert "csrfmiddlewaretoken" not in kept
+        # The draft is stored encrypted: its text is not in the database row.
+        raw = Draft.objects.filter(user=manager).values_list("data", flat=True)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT data FROM core_draft")
+            assert "Typed Before Timeout" not in cursor.fetchone()[0]
+        assert raw
+        # After signing in again the form is filled in from the draft.
+        again = client_for(manager)
+        form = again.get(page).content.decode()
+        assert 'value="Typed Before Timeout"' in form
+        assert "We kept what you had typed" in form
+
+
+@pytest.mark.django_db
+def test_autosave_endpoint_keeps_the_users_draft(manager, client_for):
+    client = client_for(manager)
+    response = client.post("/drafts/autosave/?key=/some/form/", {"summary": "half a sentence"})
+    assert response.status_code == 200
+    assert draft_get(user=manager, key="/some/form/") == {"summary": ["half a sentence"]}
+
+
+@pytest.mark.django_db
+def test_idle_warning_is_on_every_signed_in_page(manager, client_for):
+    body = client_for(manager).get("/home/").content.decode()
+    assert 'id="idle-warning"' in body and 'data-timeout="1800"' in body
+
+
+@pytest.mark.django_db
+def test_signed_out_visitors_get_no_idle_warning():
+    assert 'id="idle-warning"' not in Client().get("/sign-in/").content.decode()

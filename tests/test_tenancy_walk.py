@@ -1,0 +1,208 @@
+"""Walk every URL of the service as someone from another partnership, and as nobody, and expect a 404 or a
+redirect to sign-in: never another partnership's data (DESIGN.md rule 1; issue: Tenancy).
+
+The URLs come from the URL configuration itself. Each must have a rule below saying how to reach it with
+partnership A's objects; a URL added without a rule fails ``test_every_url_has_a_rule``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from cspr.cases.services import case_open
+from cspr.partnerships.models import Invitation
+from cspr.partnerships.roles import Role
+from cspr.partnerships.services import api_token_create, invitation_create
+
+
+def walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """kind: 'public' (no sign-in, no partnership data), 'own' (about the signed-in user only), 'scoped'
+    (names partnership A's object: another partnership gets 404), 'api' (same, through a bearer token)."""
+
+    kind: str
+    path: Callable[[dict[str, Any]], str] | None = None
+    method: str = "get"
+
+
+def _p(template: str) -> Callable[[dict[str, Any]], str]:
+    return lambda w: template.format(**w)
+
+
+RULES: dict[str, Rule] = {
+    "": Rule("public", _p("/")),
+    "home/": Rule("own", _p("/home/")),
+    "sign-in/": Rule("public", _p("/sign-in/")),
+    "sign-in/two-factor/": Rule("own", _p("/sign-in/two-factor/")),
+    "sign-in/backup-codes/": Rule("own", _p("/sign-in/backup-codes/")),
+    "sign-out/": Rule("own", _p("/sign-out/")),
+    "session/keep-alive/": Rule("own", _p("/session/keep-alive/"), "post"),
+    "drafts/autosave/": Rule("own", _p("/drafts/autosave/?key=/cases/{case_id}/"), "post"),
+    "password-reset/": Rule("public", _p("/password-reset/")),
+    "password-reset/sent/": Rule("public", _p("/password-reset/sent/")),
+    "password-reset/<uidb64>/<token>/": Rule("public", _p("/password-reset/{a_uid}/set-password/")),
+    "password-reset/complete/": Rule("public", _p("/password-reset/complete/")),
+    "account/": Rule("own", _p("/account/")),
+    "account/backup-codes/": Rule("own", _p("/account/backup-codes/"), "post"),
+    "account/tokens/": Rule("own", _p("/account/tokens/"), "post"),
+    "account/tokens/<int:token_id>/revoke/": Rule("scoped", _p("/account/tokens/{a_token_id}/revoke/"), "post"),
+    "invitations/<str:token>/": Rule("public", _p("/invitations/not-a-real-token/")),
+    "partnerships/<slug:slug>/people/": Rule("scoped", _p("/partnerships/{a_slug}/people/")),
+    "partnerships/<slug:slug>/people/invite/": Rule("scoped", _p("/partnerships/{a_slug}/people/invite/")),
+    "partnerships/<slug:slug>/agencies/add/": Rule("scoped", _p("/partnerships/{a_slug}/agencies/add/")),
+    "partnerships/<slug:slug>/people/<int:membership_id>/remove/": Rule(
+        "scoped", _p("/partnerships/{a_slug}/people/{a_membership_id}/remove/")
+    ),
+    "partnerships/<slug:slug>/invitations/<int:invitation_id>/revoke/": Rule(
+        "scoped", _p("/partnerships/{a_slug}/invitations/{a_invitation_id}/revoke/"), "post"
+    ),
+    "accessibility/": Rule("public", _p("/accessibility/")),
+    "privacy/": Rule("public", _p("/privacy/")),
+    "healthz": Rule("public", _p("/healthz")),
+    "cases/": Rule("own", _p("/cases/")),
+    "cases/<int:case_id>/": Rule("scoped", _p("/cases/{case_id}/")),
+    "cases/<int:case_id>/audit/": Rule("scoped", _p("/cases/{case_id}/audit/")),
+    "panel/": Rule("scoped", _p("/panel/")),
+    "api/v1/": Rule("public", _p("/api/v1/")),
+    "api/v1/openapi.json": Rule("public", _p("/api/v1/openapi.json")),
+    "api/v1/docs": Rule("public", _p("/api/v1/docs")),
+    "api/v1/me": Rule("api", _p("/api/v1/me")),
+    "api/v1/cases/": Rule("api", _p("/api/v1/cases/")),
+    "api/v1/cases/<case_id>": Rule("api", _p("/api/v1/cases/{case_id}")),
+}
+
+try:  # Rules contributed by apps that register their own URLs (kept beside their tests).
+    from tests.tenancy_rules import EXTRA_RULES  # type: ignore[import-not-found]
+
+    RULES.update(EXTRA_RULES)
+except ImportError:
+    pass
+
+
+@pytest.fixture
+def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
+    a, b = two_partnerships["a"], two_partnerships["b"]
+    manager = two_partnerships["a_manager"]
+    case = case_open(
+        actor=manager,
+        partnership=a,
+        pseudonym="Child Zed",
+        summary="SECRET-NARRATIVE-ALPHA",
+        children=[{"name": "Zebedee Secretname", "date_of_birth": datetime.date(2024, 1, 5)}],
+    )
+    # Sent to the Panel, so the walk also proves a Panel-visible case stays hidden from other partnerships.
+    case.sent_to_panel_at = timezone.now()
+    case.save(update_fields=["sent_to_panel_at"])
+    invitation, _ = invitation_create(
+        actor=manager,
+        partnership=a,
+        email="newcomer-alpha@example.gov.uk",
+        full_name="Newcomer Alpha",
+        role=Role.AUDITOR.value,
+    )
+    token, _ = api_token_create(actor=manager, name="alpha-token")
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    outsider = two_partnerships["b_manager"]
+    _, outsider_token = api_token_create(actor=outsider, name="bravo-token")
+    return {
+        "values": {
+            "case_id": case.pk,
+            "a_slug": a.slug,
+            "a_membership_id": manager.memberships.get().pk,
+            "a_invitation_id": Invitation.objects.get(pk=invitation.pk).pk,
+            "a_token_id": token.pk,
+            "a_uid": urlsafe_base64_encode(force_bytes(manager.pk)),
+        },
+        "secrets": [
+            case.reference,
+            "Child Zed",
+            "SECRET-NARRATIVE-ALPHA",
+            "Zebedee",
+            a.name,
+            manager.email,
+            "newcomer-alpha@example.gov.uk",
+            "alpha-token",
+        ],
+        "outsider": outsider,
+        "outsider_token": outsider_token,
+        "b": b,
+    }
+
+
+def test_every_url_has_a_rule() -> None:
+    missing = sorted(set(walk(get_resolver().url_patterns)) - set(RULES))
+    assert not missing, f"URLs without a tenancy rule in tests/test_tenancy_walk.py: {missing}"
+
+
+def _assert_no_secrets(body: str, secrets: list[str], where: str) -> None:
+    leaked = [s for s in secrets if s in body]
+    assert not leaked, f"{where} showed another partnership's data: {leaked}"
+
+
+@pytest.mark.django_db
+def test_another_partnership_sees_nothing_at_any_url(world: dict[str, Any], client_for: Any) -> None:
+    checked = 0
+    for route in walk(get_resolver().url_patterns):
+        client = client_for(world["outsider"])  # fresh each time: one URL is sign-out
+        rule = RULES[route]
+        assert rule.path is not None
+        url = rule.path(world["values"])
+        if rule.kind == "api":
+            response = getattr(Client(), rule.method)(url, HTTP_AUTHORIZATION=f"Bearer {world['outsider_token']}")
+        else:
+            response = getattr(client, rule.method)(url)
+        body = response.content.decode("utf-8", errors="replace")
+        _assert_no_secrets(body, world["secrets"], f"{rule.method.upper()} {url}")
+        if rule.kind == "scoped" or (rule.kind == "api" and "<" in route):
+            assert response.status_code == 404, f"{url} answered {response.status_code}, expected 404"
+        else:
+            assert response.status_code in {200, 204, 302, 404}, f"{url} answered {response.status_code}"
+        checked += 1
+    assert checked == len(list(walk(get_resolver().url_patterns)))
+
+
+@pytest.mark.django_db
+def test_nobody_signed_in_is_sent_to_sign_in_or_refused(world: dict[str, Any]) -> None:
+    client = Client()
+    for route in walk(get_resolver().url_patterns):
+        rule = RULES[route]
+        assert rule.path is not None
+        url = rule.path(world["values"])
+        response = getattr(client, rule.method)(url)
+        body = response.content.decode("utf-8", errors="replace")
+        _assert_no_secrets(body, world["secrets"], f"anonymous {rule.method.upper()} {url}")
+        if rule.kind in {"own", "scoped"} and route not in {"sign-out/"}:
+            assert response.status_code in {302, 401, 404}, f"{url} answered {response.status_code}"
+            if response.status_code == 302:
+                assert response["Location"].startswith("/sign-in/"), f"{url} redirected to {response['Location']}"
+        elif rule.kind == "api":
+            assert response.status_code == 401, f"{url} answered {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_partnership_a_sees_its_own_case(
+    world: dict[str, Any], two_partnerships: dict[str, Any], client_for: Any
+) -> None:
+    """The walk would pass vacuously if nobody could see anything: the owner does see the case."""
+    client = client_for(two_partnerships["a_manager"])
+    response = client.get(f"/cases/{world['values']['case_id']}/")
+    assert response.status_code == 200
+    assert "Zebedee Secretname" in response.content.decode()

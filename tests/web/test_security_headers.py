@@ -1,0 +1,112 @@
+"""Security headers on every page, and a production mode that `check --deploy` accepts and that refuses to
+start without its secrets."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from cryptography.fernet import Fernet
+from django.test import Client
+
+from cspr.partnerships.roles import Role
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "FIELD_ENCRYPTION_KEYS",
+            "AUDIT_HMAC_KEY",
+            "CSPR_ENV",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    env.update(extra)
+    return env
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_pages_carry_a_strict_nonce_csp_and_the_other_headers(signed_in, make_user, make_partnership, client_for):
+    client = client_for(make_user(Role.BUSINESS_MANAGER, make_partnership())) if signed_in else Client()
+    response = client.get("/home/" if signed_in else "/sign-in/")
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert "unsafe-inline" not in csp
+    body = response.content.decode()
+    scripts = re.findall(r"<script\b[^>]*>", body)
+    assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts), scripts
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    if signed_in:
+        assert response["Cache-Control"] == "no-store"
+
+
+def test_production_deploy_check_reports_nothing(tmp_path):
+    env = _env(
+        CSPR_ENV="production",
+        SECRET_KEY="x" * 60 + "-production-secret-key-for-the-check-only",
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        AUDIT_HMAC_KEY="y" * 40,
+        ALLOWED_HOSTS="cspr.example.gov.uk",
+        CSPR_VAR_DIR=str(tmp_path),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "cspr", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secrets_and_names_them(tmp_path):
+    env = _env(CSPR_ENV="production", CSPR_VAR_DIR=str(tmp_path), SECRET_KEY="z" * 60)
+    result = subprocess.run(
+        [sys.executable, "-m", "cspr", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr and "AUDIT_HMAC_KEY" in result.stderr
+    assert "SECRET_KEY," not in result.stderr  # the one that was given is not named
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    key_file = tmp_path / "keys"
+    key_file.write_text(Fernet.generate_key().decode())
+    env = _env(
+        CSPR_ENV="production",
+        CSPR_VAR_DIR=str(tmp_path),
+        SECRET_KEY="z" * 60,
+        AUDIT_HMAC_KEY="q" * 40,
+        FIELD_ENCRYPTION_KEYS_FILE=str(key_file),
+        ALLOWED_HOSTS="cspr.example.gov.uk",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "cspr", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
