@@ -9,9 +9,7 @@ from cspr.library.embeddings import embeddings_status
 from cspr.library.passages import Passage
 
 SAFER_SLEEP = [
-    Passage(
-        0, "Background to the family and the agencies involved with them over two years.", 1, "Introduction"
-    ),
+    Passage(0, "Background to the family and the agencies involved with them over two years.", 1, "Introduction"),
     Passage(
         1,
         "Baby Q was found unresponsive on the sofa where he had fallen asleep with his father after the "
@@ -44,9 +42,7 @@ def test_unrelated_themes_are_not_suggested(basic):
 
 def test_a_negated_cue_counts_for_less(basic):
     affirmed = basic.detect(["There was domestic abuse in the household."]).scores["domestic-abuse"]
-    negated = basic.detect(["There was no evidence of domestic abuse in the household."]).scores[
-        "domestic-abuse"
-    ]
+    negated = basic.detect(["There was no evidence of domestic abuse in the household."]).scores["domestic-abuse"]
     assert negated < affirmed
 
 

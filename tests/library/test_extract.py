@@ -116,9 +116,7 @@ def test_a_corrupt_word_file_is_an_extraction_error():
 
 
 def test_html_keeps_the_report_and_drops_site_chrome_and_scripts():
-    page = html_document(
-        "Child S: practice review", [("Background", [PARAGRAPH]), ("Learning", ["Fish & chips"])]
-    )
+    page = html_document("Child S: practice review", [("Background", [PARAGRAPH]), ("Learning", ["Fish & chips"])])
     document = extract_bytes(page.encode(), name="child-s.html")
     assert document.guess_title() == "Child S: practice review"
     text = document.text

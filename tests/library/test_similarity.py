@@ -2,9 +2,7 @@
 
 from cspr.library.similarity import SimilarityIndex, shared_passages, signature_for
 
-SLEEP = (
-    "The baby died while co-sleeping on a sofa with his father, who had been drinking. Safer sleep advice."
-)
+SLEEP = "The baby died while co-sleeping on a sofa with his father, who had been drinking. Safer sleep advice."
 EXPLOIT = "The boy was exploited through county lines, carried drugs to another town and was stabbed."
 NEGLECT = "The children were hungry, unwashed and often late for school; the home was cold and dirty."
 

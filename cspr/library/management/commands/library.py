@@ -116,7 +116,7 @@ class Command(BaseCommand):
                         metadata=meta,
                         partnership=partnership,
                         is_public=partnership is None,
-                        use_embeddings=True if options["embeddings"] else False,
+                        use_embeddings=bool(options["embeddings"]),
                         on_page=lambda n: progress.advance(page_task, n),
                     )
                 except ExtractionError as exc:
