@@ -1,0 +1,5 @@
+"""Tenancy-walk rules contributed by apps that register their own URLs (see tests/test_tenancy_walk.py)."""
+
+from tests.library.tenancy_rules import LIBRARY_RULES
+
+EXTRA_RULES = {**LIBRARY_RULES}
