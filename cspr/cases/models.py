@@ -1,5 +1,9 @@
-"""A case's life, from referral to decision (DOMAIN.md, the chain). Personal data is encrypted at rest;
-lists and URLs use the case reference and the child's pseudonym only (DESIGN.md rule 6)."""
+"""A case's life, from referral to the Panel's response (DOMAIN.md, the chain, steps 1-5 and 12).
+
+Personal data is encrypted at rest; lists and URLs use the case reference and the child's pseudonym only
+(DESIGN.md rule 6). Every row here is written by a service in ``cspr.cases.services`` (rule 2) and every
+change of ``Case.state`` goes through ``cspr.cases.state`` (rule 3).
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,39 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cspr.core.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+from cspr.core.fields import EncryptedCharField, EncryptedDateField, EncryptedJSONField, EncryptedTextField
 
 
 class CaseState(models.TextChoices):
     REFERRED = "referred", "Referral being screened"
     NOTIFICATION = "notification", "Notification being prepared"
-    NOTIFIED = "notified", "Notified to the Panel"
     RAPID_REVIEW = "rapid_review", "Rapid review in progress"
-    DECISION = "decision", "Decision being made"
-    SENT_TO_PANEL = "sent_to_panel", "Rapid review sent to the Panel"
+    DECISION = "decision", "Partners deciding on a review"
+    SENT_TO_PANEL = "sent_to_panel", "Sent to the Panel, awaiting its response"
     PANEL_CHALLENGED = "panel_challenged", "Panel challenged the decision"
     LOCAL_REVIEW = "local_review", "Local review to be carried out"
     NATIONAL_REVIEW = "national_review", "National review by the Panel"
     LEARNING_REVIEW = "learning_review", "Multi-agency learning review"
     NO_REVIEW = "no_review", "No further review"
+    NO_FURTHER_ACTION = "no_further_action", "Referral closed: no further action"
     CLOSED = "closed", "Closed"
+
+
+class Partner(models.TextChoices):
+    """The three safeguarding partners (Children Act 2004 s16E)."""
+
+    LA = "la", "Local authority"
+    POLICE = "police", "Police"
+    ICB = "icb", "Integrated care board"
+
+
+class ReviewOption(models.TextChoices):
+    """What a decision maker can vote for (DOMAIN.md step 4)."""
+
+    LOCAL_REVIEW = "local_review", "Local child safeguarding practice review"
+    NATIONAL_REVIEW = "national_review", "Recommend a national review to the Panel"
+    LEARNING_REVIEW = "learning_review", "Multi-agency learning review"
+    NO_REVIEW = "no_review", "No review"
 
 
 class Case(models.Model):
@@ -30,6 +51,7 @@ class Case(models.Model):
     reference = models.CharField(max_length=40, help_text="The partnership's case reference, e.g. CSPR-2026-004.")
     pseudonym = models.CharField(max_length=60, help_text="How lists and reports name the child, e.g. Child Q.")
     state = models.CharField(max_length=30, choices=CaseState.choices, default=CaseState.REFERRED)
+    process = models.CharField(max_length=60, default="england-cspr", help_text="cspr.timescales process id.")
     summary = EncryptedTextField(blank=True, help_text="What happened, in brief. Encrypted.")
     sent_to_panel_at = models.DateTimeField(
         null=True,
@@ -53,7 +75,19 @@ class Case(models.Model):
 
 
 class Child(models.Model):
-    """A child named in a case (a notification covers up to 4). Identifying fields are encrypted."""
+    """A child named in a notification (one incident, up to 4 children). Identifying fields are encrypted."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        NOT_KNOWN = "not_known", "Not known"
+
+    class LegalStatus(models.TextChoices):
+        NONE = "none", "None of these"
+        CHILD_IN_NEED = "child_in_need", "Child in need plan"
+        CHILD_PROTECTION = "child_protection", "Child protection plan"
+        LOOKED_AFTER = "looked_after", "Looked after child"
+        CARE_LEAVER = "care_leaver", "Care leaver"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="children")
     position = models.PositiveSmallIntegerField(default=1)
@@ -62,6 +96,11 @@ class Child(models.Model):
     other_names = EncryptedTextField(blank=True)
     date_of_birth = EncryptedDateField(null=True, blank=True)
     age_band = models.CharField(max_length=20, blank=True, help_text="Kept plain so the Panel can filter by age.")
+    sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_KNOWN)
+    ethnicity = EncryptedCharField(max_length=120, blank=True)
+    disability = EncryptedTextField(blank=True)
+    legal_status = models.CharField(max_length=30, choices=LegalStatus.choices, default=LegalStatus.NONE)
+    la_of_residence = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -84,3 +123,343 @@ class CaseDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.date}"
+
+
+class Referral(models.Model):
+    """An agency tells the partnership about an incident it thinks should be considered for a review (step 1)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Waiting to be screened"
+        NOTIFICATION = "notification", "Becomes a serious incident notification"
+        LEARNING_REVIEW = "learning_review", "Goes to a multi-agency learning review"
+        NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="referral")
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals")
+    referring_organisation = models.ForeignKey(
+        "partnerships.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    incident_date = models.DateField(null=True, blank=True)
+    what_happened = EncryptedTextField()
+    who_was_harmed = EncryptedTextField(help_text="The child or children: names, ages, where they live.")
+    agency_knowledge = EncryptedTextField(blank=True, help_text="What the referring agency knew of the family.")
+    why_criteria_met = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_reasons = EncryptedTextField(blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    screened_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Referral for {self.case.reference}"
+
+
+class Notification(models.Model):
+    """The Serious Incident Notification to the national Panel (DOMAIN.md step 2)."""
+
+    class Nature(models.TextChoices):
+        DEATH = "death", "Death"
+        SERIOUS_HARM = "serious_harm", "Serious harm"
+        OTHER = "other", "Other"
+
+    class AbuseOrNeglect(models.TextChoices):
+        KNOWN = "known", "Known"
+        SUSPECTED = "suspected", "Suspected"
+        NOT_SUSPECTED = "not_suspected", "Neither known nor suspected"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="notification")
+    nature = models.CharField(max_length=20, choices=Nature.choices, blank=True)
+    abuse_or_neglect = models.CharField(max_length=20, choices=AbuseOrNeglect.choices, blank=True)
+    incident_date = models.DateField(null=True, blank=True)
+    incident_time = models.TimeField(null=True, blank=True)
+    place = EncryptedTextField(blank=True)
+    la_where_happened = models.CharField(max_length=200, blank=True)
+    in_area = models.BooleanField(null=True, help_text="Happened in the LA's area.")
+    resident_harmed_outside_england = models.BooleanField(default=False)
+    looked_after_child_death = models.BooleanField(default=False)
+    care_leaver_death = models.BooleanField(default=False)
+    care_leaver_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    la_became_aware = models.DateField(null=True, blank=True)
+    agencies_involved = EncryptedTextField(blank=True)
+    linked_cases = EncryptedTextField(blank=True, help_text="Linked cases and siblings.")
+    description = EncryptedTextField(blank=True, help_text="The free text the national form takes.")
+    notifier_name = models.CharField(max_length=200, blank=True)
+    notifier_role = models.CharField(max_length=200, blank=True)
+    notifier_email = models.EmailField(blank=True)
+    sent_on = models.DateField(null=True, blank=True, help_text="Date sent to the Panel.")
+    panel_reference = models.CharField(max_length=60, blank=True)
+    partners_informed_on = models.DateField(null=True, blank=True)
+    late_reason = EncryptedTextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Notification for {self.case.reference}"
+
+
+class RapidReview(models.Model):
+    """The 15-working-day rapid review (DOMAIN.md step 3). Narrative sections are encrypted."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        MAYBE = "maybe", "Maybe"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rapid_review")
+    meeting_date = models.DateField(null=True, blank=True)
+    good_practice = EncryptedTextField(blank=True)
+    learning_so_far = EncryptedTextField(blank=True)
+    learning_shared = EncryptedTextField(blank=True, help_text="Learning shared so far and how.")
+    family_context = EncryptedTextField(blank=True, help_text="Including race, culture and disability.")
+    family_views = EncryptedTextField(blank=True)
+    practitioner_views = EncryptedTextField(blank=True)
+    # {"a": {"answer": "yes", "reasons": "..."}, ...} for regulation 11 criteria and circumstances to weigh.
+    criteria = EncryptedJSONField(null=True, blank=True)
+    recommendation = models.CharField(max_length=30, choices=ReviewOption.choices, blank=True)
+    recommendation_reasons = EncryptedTextField(blank=True)
+    ready_for_decision_at = models.DateTimeField(null=True, blank=True)
+    sent_on = models.DateField(null=True, blank=True, help_text="Date the rapid review was sent to the Panel.")
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Rapid review for {self.case.reference}"
+
+
+class AgencyRequest(models.Model):
+    """A request to an agency for a summary of its involvement, answered in the product by a named contributor.
+
+    The contributor sees only this request and the case facts the business manager chose to share.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a response"
+        ANSWERED = "answered", "Answered"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agency_requests")
+    organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
+    contributor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agency_requests")
+    shared_facts = EncryptedTextField(help_text="What the contributor is told about the case.")
+    questions = EncryptedTextField(blank=True)
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    response = EncryptedTextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.JSONField(default=list, blank=True, help_text="Dates a reminder was e-mailed.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"Request {self.pk} to {self.organisation}"
+
+
+class Episode(models.Model):
+    """A key practice episode in the rapid review's chronology, with its analysis."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="episodes")
+    date = models.DateField()
+    agency = models.CharField(max_length=200)
+    what_happened = EncryptedTextField()
+    analysis = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"Episode {self.pk} ({self.date})"
+
+
+class ImmediateAction(models.Model):
+    """An action taken to keep children safe, and who took it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="immediate_actions")
+    action = EncryptedTextField()
+    by_whom = models.CharField(max_length=200)
+    done_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Immediate action {self.pk}"
+
+
+class Decision(models.Model):
+    """The safeguarding partners' decision on a review. Round 1 follows the rapid review; a later round
+    follows a Panel challenge, when the partners meet again with the scrutineer (DOMAIN.md steps 4-5)."""
+
+    class Status(models.TextChoices):
+        VOTING = "voting", "Decision makers voting"
+        SCRUTINEER = "scrutineer", "Waiting for the scrutineer's advice"
+        REVOTING = "revoting", "Decision makers reconsidering after advice"
+        DECIDED = "decided", "Decided"
+
+    class Method(models.TextChoices):
+        UNANIMOUS = "unanimous", "All three partners agreed"
+        MAJORITY = "majority", "Majority after the scrutineer's advice"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    round = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.VOTING)
+    outcome = models.CharField(max_length=30, choices=ReviewOption.choices, blank=True)
+    method = models.CharField(max_length=20, choices=Method.choices, blank=True)
+    rationale = EncryptedTextField(blank=True, help_text="The reasons for the decision, as recorded.")
+    decided_on = models.DateField(null=True, blank=True)
+    scrutineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scrutineer_advice = EncryptedTextField(blank=True)
+    scrutineer_advised_at = models.DateTimeField(null=True, blank=True)
+    # After a Panel challenge: did the partners keep or change their decision, and why (sent to the Panel).
+    kept_or_changed = models.CharField(
+        max_length=10, choices=[("kept", "Kept the decision"), ("changed", "Changed the decision")], blank=True
+    )
+    justification = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "round"]
+        constraints = [models.UniqueConstraint(fields=["case", "round"], name="decision_unique_round")]
+
+    def __str__(self) -> str:
+        return f"Decision round {self.round} for {self.case.reference}"
+
+
+class Vote(models.Model):
+    """One partner's vote. Stage 1 is the first vote; stage 2 a vote changed after the scrutineer's advice."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes")
+    stage = models.PositiveSmallIntegerField(default=1)
+    partner = models.CharField(max_length=10, choices=Partner.choices)
+    decision_maker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    option = models.CharField(max_length=30, choices=ReviewOption.choices)
+    rationale = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["stage", "partner"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "stage", "partner"], name="vote_unique_partner_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_partner_display()} vote (stage {self.stage})"
+
+
+class FamilyCommunication(models.Model):
+    """How and when the family was told of the decision and its reasons (DOMAIN.md step 4)."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "In person, with a letter"
+        LETTER = "letter", "Letter"
+        PHONE = "phone", "Telephone, with a letter"
+        OTHER = "other", "Another way"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="family_communications")
+    told_on = models.DateField()
+    method = models.CharField(max_length=20, choices=Method.choices)
+    told_by = models.CharField(max_length=200, help_text="The practitioner who told the family, and their role.")
+    notes = EncryptedTextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["told_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Family told on {self.told_on}"
+
+
+class PanelResponse(models.Model):
+    """The national Panel's response to a rapid review and decision (DOMAIN.md step 5)."""
+
+    class Response(models.TextChoices):
+        AGREE = "agree", "Agrees with the decision"
+        CHALLENGE = "challenge", "Challenges the decision"
+
+    class NationalReview(models.TextChoices):
+        YES = "yes", "The Panel will carry out a national review"
+        NO = "no", "No national review"
+        CONSIDERING = "considering", "The Panel is still considering a national review"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="panel_responses")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="panel_responses")
+    response = models.CharField(max_length=20, choices=Response.choices)
+    reasons = EncryptedTextField(blank=True)
+    national_review = models.CharField(max_length=20, choices=NationalReview.choices)
+    responded_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Panel response {self.pk} for {self.case.reference}"
+
+
+class RapidReviewAudit(models.Model):
+    """A periodic audit of a sample of recent rapid reviews for the assurance group (DOMAIN.md step 12)."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    overall_comment = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Rapid review audit {self.period_start} to {self.period_end}"
+
+
+class RapidReviewAuditItem(models.Model):
+    """One sampled rapid review scored against the checklist."""
+
+    audit = models.ForeignKey(RapidReviewAudit, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    scores = models.JSONField(default=dict, blank=True, help_text="checklist item id -> met / partly / not_met")
+    comment = EncryptedTextField(blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["audit", "case"], name="audit_item_unique_case")]
+
+    def __str__(self) -> str:
+        return f"Audit item {self.pk}"
+
+
+__all__ = [
+    "AgencyRequest",
+    "Case",
+    "CaseDate",
+    "CaseState",
+    "Child",
+    "Decision",
+    "Episode",
+    "FamilyCommunication",
+    "ImmediateAction",
+    "Notification",
+    "PanelResponse",
+    "Partner",
+    "RapidReview",
+    "RapidReviewAudit",
+    "RapidReviewAuditItem",
+    "Referral",
+    "ReviewOption",
+    "Vote",
+]

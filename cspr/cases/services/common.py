@@ -1,0 +1,93 @@
+"""Shared checks for case services: who may change a case, stale edits, recorded clock dates."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from cspr.audit.services import audit_record
+from cspr.cases.models import Case, CaseDate
+from cspr.core.errors import NotAllowed, NotFound, StaleEdit, ValidationFailed
+from cspr.partnerships.roles import DECISION_MAKER_ROLES, Role
+from cspr.partnerships.selectors import access_for
+
+
+def require_case_role(actor: Any, case: Case, *roles: Role) -> None:
+    """The actor must hold one of ``roles`` in the case's partnership. Someone who cannot see the case at all
+    gets NotFound (rule 1); someone who can see it but not change it this way gets NotAllowed."""
+    from cspr.cases.selectors import cases_for_user
+
+    access = access_for(actor)
+    if access.has_role(case.partnership_id, *roles):
+        return
+    if not cases_for_user(user=actor).filter(pk=case.pk).exists():
+        raise NotFound("No case with that reference is available to you.")
+    raise NotAllowed("Your role does not let you make this change. Ask the partnership's business manager.")
+
+
+def require_business_manager(actor: Any, case: Case) -> None:
+    require_case_role(actor, case, Role.BUSINESS_MANAGER)
+
+
+def decision_maker_partner(actor: Any, case: Case) -> str:
+    """Which safeguarding partner the actor decides for in this case's partnership (la, police or icb)."""
+    require_case_role(actor, case, *DECISION_MAKER_ROLES)
+    roles = access_for(actor).roles_in(case.partnership_id)
+    for role, partner in (
+        (Role.DECISION_MAKER_LA, "la"),
+        (Role.DECISION_MAKER_POLICE, "police"),
+        (Role.DECISION_MAKER_ICB, "icb"),
+    ):
+        if role in roles:
+            return partner
+    raise NotAllowed("Only the safeguarding partners' decision makers can vote.")
+
+
+def check_version(current: int, submitted: int | None, what: str = "this page") -> None:
+    """Refuse a stale edit (DESIGN.md rule 5): someone else saved since the form was opened."""
+    if submitted is not None and int(submitted) != int(current):
+        raise StaleEdit(
+            f"Someone else saved {what} after you opened it. Your text is shown below: copy what you need, "
+            "reload the page to see their changes, and save again."
+        )
+
+
+def not_in_future(value: datetime.date | None, field: str, label: str, errors: dict[str, str]) -> None:
+    if value is not None and value > timezone.localdate():
+        errors[field] = f"{label} must be today or in the past"
+
+
+def record_case_date(*, actor: Any, case: Case, event: str, date: datetime.date, request: Any = None) -> None:
+    """Record (or correct) the date of a clock event for cspr.timescales; audited with the old value."""
+    existing = CaseDate.objects.filter(case=case, event=event).first()
+    if existing is not None and existing.date == date:
+        return
+    before = {"date": existing.date} if existing else None
+    CaseDate.objects.update_or_create(
+        case=case, event=event, defaults={"date": date, "recorded_by": actor, "recorded_at": timezone.now()}
+    )
+    audit_record(
+        actor=actor,
+        action="case.date_recorded",
+        partnership=case.partnership_id,
+        target=case,
+        before=before,
+        after={"event": event, "date": date},
+        request=request,
+    )
+
+
+def touch(case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+
+
+def require_text(value: str, field: str, message: str, errors: dict[str, str]) -> None:
+    if not (value or "").strip():
+        errors[field] = message
+
+
+def raise_if(errors: dict[str, str], message: str = "There is a problem with what you entered.") -> None:
+    if errors:
+        raise ValidationFailed(message, field_errors=errors)

@@ -1,0 +1,326 @@
+"""Serious Incident Notifications (DOMAIN.md step 2): recorded, checked, sent; sending starts the rapid review."""
+
+from __future__ import annotations
+
+import datetime
+import string
+from collections.abc import Sequence
+from typing import Any, TypedDict
+
+from django.db import transaction
+from django.utils import timezone
+
+from cspr.audit.services import audit_record
+from cspr.cases.eligibility import assess
+from cspr.cases.models import Case, CaseState, Child, Notification, RapidReview
+from cspr.cases.services.common import (
+    check_version,
+    not_in_future,
+    raise_if,
+    record_case_date,
+    require_business_manager,
+    require_text,
+)
+from cspr.cases.state import case_transition
+from cspr.core.errors import NotFound, ValidationFailed
+from cspr.partnerships.models import Partnership
+from cspr.partnerships.roles import Role
+from cspr.partnerships.selectors import access_for
+
+MAX_CHILDREN_PER_NOTIFICATION = 4  # DOMAIN.md step 2: one notification covers one incident and up to 4 children
+
+
+class ChildInput(TypedDict, total=False):
+    name: str
+    other_names: str
+    date_of_birth: datetime.date | None
+    sex: str
+    ethnicity: str
+    disability: str
+    legal_status: str
+    la_of_residence: str
+
+
+def age_band(date_of_birth: datetime.date | None, on: datetime.date) -> str:
+    """The Panel's age bands (under 1 is the largest group); stored plain so lists can filter without names."""
+    if date_of_birth is None:
+        return "unknown"
+    years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+    if years < 1:
+        return "under-1"
+    if years <= 4:
+        return "1-4"
+    if years <= 9:
+        return "5-9"
+    if years <= 15:
+        return "10-15"
+    return "16-17" if years <= 17 else "18-plus"
+
+
+AGE_BANDS = [
+    ("under-1", "Under 1"),
+    ("1-4", "1 to 4"),
+    ("5-9", "5 to 9"),
+    ("10-15", "10 to 15"),
+    ("16-17", "16 or 17"),
+    ("18-plus", "18 or over"),
+    ("unknown", "Not known"),
+]
+
+
+def next_reference(partnership: Partnership, year: int) -> str:
+    prefix = f"CSPR-{year}-"
+    count = Case.objects.filter(partnership=partnership, reference__startswith=prefix).count()
+    return f"{prefix}{count + 1:03d}"
+
+
+def next_pseudonym(partnership: Partnership) -> str:
+    """Child A, Child B, ... Child Z, Child AA: the pseudonym lists and reports use (DESIGN.md rule 6)."""
+    n = Case.objects.filter(partnership=partnership).count()
+    letters = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = string.ascii_uppercase[rem] + letters
+    return f"Child {letters}"
+
+
+def _validate_children(children: Sequence[ChildInput], on: datetime.date, errors: dict[str, str]) -> None:
+    if len(children) > MAX_CHILDREN_PER_NOTIFICATION:
+        errors["children"] = "A notification covers at most 4 children: record another notification for the others"
+    for i, child in enumerate(children, start=1):
+        if not (child.get("name") or "").strip():
+            errors[f"child_{i}_name"] = f"Enter child {i}'s name"
+        dob = child.get("date_of_birth")
+        if dob is not None and dob > on:
+            errors[f"child_{i}_date_of_birth"] = f"Child {i}'s date of birth must be today or in the past"
+
+
+def _write_children(case: Case, children: Sequence[ChildInput], today: datetime.date) -> None:
+    case.children.all().delete()
+    for i, child in enumerate(children, start=1):
+        dob = child.get("date_of_birth")
+        Child.objects.create(
+            case=case,
+            position=i,
+            pseudonym=case.pseudonym if len(children) == 1 else f"{case.pseudonym} ({i})",
+            name=(child.get("name") or "").strip(),
+            other_names=child.get("other_names", "") or "",
+            date_of_birth=dob,
+            age_band=age_band(dob, today),
+            sex=child.get("sex") or Child.Sex.NOT_KNOWN,
+            ethnicity=child.get("ethnicity", "") or "",
+            disability=child.get("disability", "") or "",
+            legal_status=child.get("legal_status") or Child.LegalStatus.NONE,
+            la_of_residence=child.get("la_of_residence", "") or "",
+        )
+
+
+def case_open(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    pseudonym: str = "",
+    summary: str = "",
+    children: Sequence[ChildInput] = (),
+    request: Any = None,
+) -> Case:
+    """Open a case straight at the notification stage (the local authority's own awareness, no referral)."""
+    if actor is not None and not access_for(actor).has_role(partnership.pk, Role.BUSINESS_MANAGER):
+        raise NotFound("No partnership with that address is available to you.")
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    _validate_children(children, today, errors)
+    raise_if(errors, "There is a problem with the case details.")
+    with transaction.atomic():
+        case = Case.objects.create(
+            partnership=partnership,
+            reference=next_reference(partnership, today.year),
+            pseudonym=pseudonym.strip() or next_pseudonym(partnership),
+            state=CaseState.NOTIFICATION,
+            summary=summary,
+            created_by=actor,
+        )
+        Notification.objects.create(case=case)
+        _write_children(case, children, today)
+        audit_record(
+            actor=actor,
+            action="case.opened",
+            partnership=partnership,
+            target=case,
+            after={"reference": case.reference, "pseudonym": case.pseudonym, "children": len(children)},
+            request=request,
+        )
+    return case
+
+
+NOTIFICATION_FIELDS = (
+    "nature",
+    "abuse_or_neglect",
+    "incident_date",
+    "incident_time",
+    "place",
+    "la_where_happened",
+    "in_area",
+    "resident_harmed_outside_england",
+    "looked_after_child_death",
+    "care_leaver_death",
+    "care_leaver_age",
+    "la_became_aware",
+    "agencies_involved",
+    "linked_cases",
+    "description",
+    "notifier_name",
+    "notifier_role",
+    "notifier_email",
+)
+
+
+def notification_update(
+    *,
+    actor: Any,
+    case: Case,
+    version: int | None,
+    fields: dict[str, Any],
+    children: Sequence[ChildInput],
+    summary: str | None = None,
+    request: Any = None,
+) -> Notification:
+    """Save the notification's details and children. Each broken rule is reported against its field with
+    how to fix it; nothing is saved unless everything is valid."""
+    require_business_manager(actor, case)
+    if case.state not in {CaseState.NOTIFICATION, CaseState.RAPID_REVIEW}:
+        raise ValidationFailed("The notification can no longer be changed at this stage of the case.")
+    unknown = set(fields) - set(NOTIFICATION_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown notification fields: {', '.join(sorted(unknown))}.")
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    aware = fields.get("la_became_aware")
+    incident = fields.get("incident_date")
+    not_in_future(aware, "la_became_aware", "The date the local authority became aware", errors)
+    not_in_future(incident, "incident_date", "The date of the incident", errors)
+    if aware and incident and aware < incident:
+        errors["la_became_aware"] = "The date the local authority became aware must be on or after the incident date"
+    _validate_children(children, today, errors)
+    for i, child in enumerate(children, start=1):
+        dob = child.get("date_of_birth")
+        if dob and incident and dob > incident:
+            errors[f"child_{i}_date_of_birth"] = f"Child {i}'s date of birth must be before the incident date"
+    age = fields.get("care_leaver_age")
+    if fields.get("care_leaver_death") and age is None:
+        errors["care_leaver_age"] = "Enter the care leaver's age when they died"
+    if age is not None and children and children[0].get("date_of_birth") and incident:
+        dob = children[0]["date_of_birth"]
+        assert dob is not None
+        actual = incident.year - dob.year - ((incident.month, incident.day) < (dob.month, dob.day))
+        if actual != age:
+            errors["care_leaver_age"] = (
+                f"The age ({age}) does not agree with the date of birth and incident date, "
+                f"which give {actual}: correct one of them"
+            )
+    raise_if(errors, "There is a problem with the notification.")
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(case=case)
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        check_version(locked.version, version, "the notification")
+        for name in NOTIFICATION_FIELDS:
+            if name in fields:
+                value = fields[name]
+                setattr(
+                    notification,
+                    name,
+                    ""
+                    if value is None
+                    and name not in {"incident_date", "incident_time", "in_area", "care_leaver_age", "la_became_aware"}
+                    else value,
+                )
+        notification.updated_at = timezone.now()
+        notification.save()
+        _write_children(case, children, today)
+        locked.version += 1
+        locked.updated_at = timezone.now()
+        if summary is not None:
+            locked.summary = summary
+        locked.save(update_fields=["version", "updated_at", "summary"])
+        case.version = locked.version
+        if aware:
+            record_case_date(actor=actor, case=case, event="la_became_aware", date=aware, request=request)
+        audit_record(
+            actor=actor,
+            action="notification.updated",
+            partnership=case.partnership_id,
+            target=case,
+            after={"fields": sorted(fields), "children": len(children)},
+            request=request,
+        )
+    return notification
+
+
+def notification_record_sent(
+    *,
+    actor: Any,
+    case: Case,
+    sent_on: datetime.date,
+    panel_reference: str,
+    partners_informed_on: datetime.date | None = None,
+    late_reason: str = "",
+    request: Any = None,
+) -> Case:
+    """Record that the notification went to the Panel. This starts the 15-working-day rapid review clock
+    (Working Together 2023 ch.5). A notification sent after its 5-working-day due date needs a reason."""
+    from cspr.cases.clocks import due_date_for
+
+    require_business_manager(actor, case)
+    notification = Notification.objects.filter(case=case).first()
+    if notification is None:
+        raise ValidationFailed("Record the notification's details first.")
+    errors: dict[str, str] = {}
+    not_in_future(sent_on, "sent_on", "The date sent", errors)
+    not_in_future(partners_informed_on, "partners_informed_on", "The date the partners were told", errors)
+    require_text(panel_reference, "panel_reference", "Enter the reference the Panel gave the notification", errors)
+    verdict = assess(notification, list(case.children.all()))
+    if not verdict.complete:
+        errors["sent_on"] = "Answer the eligibility questions in the notification before recording it as sent"
+    elif not verdict.notifiable:
+        errors["sent_on"] = "This incident is not notifiable: check the eligibility answers"
+    if not case.children.exists():
+        errors["sent_on"] = "Add at least one child to the notification before recording it as sent"
+    aware = notification.la_became_aware
+    if aware is None:
+        errors["sent_on"] = "Record the date the local authority became aware first"
+    elif sent_on and sent_on < aware:
+        errors["sent_on"] = "The notification cannot be sent before the local authority became aware"
+    if aware is not None and sent_on and not errors:
+        due = due_date_for(case, "notify-panel", {"la_became_aware": aware})
+        if due is not None and sent_on > due and not late_reason.strip():
+            errors["late_reason"] = f"The notification was due by {due:%-d %B %Y}: say why it was sent late"
+    raise_if(errors, "There is a problem with recording the notification as sent.")
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(case=case)
+        notification.sent_on = sent_on
+        notification.panel_reference = panel_reference.strip()
+        notification.partners_informed_on = partners_informed_on
+        notification.late_reason = late_reason.strip()
+        notification.save(update_fields=["sent_on", "panel_reference", "partners_informed_on", "late_reason"])
+        record_case_date(actor=actor, case=case, event="notification_sent", date=sent_on, request=request)
+        if partners_informed_on:
+            record_case_date(
+                actor=actor, case=case, event="partners_informed", date=partners_informed_on, request=request
+            )
+        Case.objects.filter(pk=case.pk).update(sent_to_panel_at=timezone.now())
+        case.sent_to_panel_at = timezone.now()
+        audit_record(
+            actor=actor,
+            action="notification.sent",
+            partnership=case.partnership_id,
+            target=case,
+            after={"sent_on": sent_on, "panel_reference": panel_reference, "late": bool(late_reason)},
+            request=request,
+        )
+        if verdict.rapid_review_needed:
+            RapidReview.objects.get_or_create(case=case)
+            case_transition(actor=actor, case=case, to=CaseState.RAPID_REVIEW, request=request)
+        else:
+            case_transition(actor=actor, case=case, to=CaseState.CLOSED, request=request)
+    return case

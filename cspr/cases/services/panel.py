@@ -1,0 +1,88 @@
+"""The national Panel's response (DOMAIN.md step 5): agree, or challenge; and whether it takes a national
+review. A challenge reopens the decision for a further round with the scrutineer."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+
+from cspr.audit.services import audit_record
+from cspr.cases.models import Case, CaseState, Decision, PanelResponse, ReviewOption
+from cspr.cases.services.common import not_in_future, raise_if, require_text
+from cspr.cases.services.decision import current_decision
+from cspr.cases.state import case_transition
+from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
+from cspr.partnerships.selectors import access_for
+
+OUTCOME_STATE = {
+    ReviewOption.LOCAL_REVIEW: CaseState.LOCAL_REVIEW,
+    ReviewOption.LEARNING_REVIEW: CaseState.LEARNING_REVIEW,
+    ReviewOption.NO_REVIEW: CaseState.NO_REVIEW,
+}
+
+
+def panel_response_record(
+    *,
+    actor: Any,
+    case: Case,
+    response: str,
+    national_review: str,
+    responded_on: datetime.date,
+    reasons: str = "",
+    request: Any = None,
+) -> PanelResponse:
+    if not access_for(actor).is_panel or case.sent_to_panel_at is None:
+        raise NotFound("No case with that reference is available to you.")
+    if case.state != CaseState.SENT_TO_PANEL:
+        raise IllegalTransition("The Panel responds once the rapid review and decision have been sent to it.")
+    errors: dict[str, str] = {}
+    if response not in PanelResponse.Response.values:
+        errors["response"] = "Choose whether the Panel agrees or challenges the decision"
+    if national_review not in PanelResponse.NationalReview.values:
+        errors["national_review"] = "Say whether the Panel will carry out a national review"
+    not_in_future(responded_on, "responded_on", "The date of the response", errors)
+    if response == PanelResponse.Response.CHALLENGE:
+        require_text(reasons, "reasons", "Give the Panel's reasons for challenging the decision", errors)
+    raise_if(errors, "There is a problem with the Panel's response.")
+    decision = current_decision(case)
+    if decision.status != Decision.Status.DECIDED:
+        raise IllegalTransition("There is no decision to respond to yet.")
+    if (
+        response == PanelResponse.Response.AGREE
+        and decision.outcome == ReviewOption.NATIONAL_REVIEW
+        and national_review == PanelResponse.NationalReview.NO
+    ):
+        raise ValidationFailed(
+            "The partners recommended a national review. If the Panel will not carry one out, record a challenge "
+            "so that the partners reconsider.",
+            field_errors={"response": "Record a challenge, with reasons"},
+        )
+    with transaction.atomic():
+        item = PanelResponse.objects.create(
+            case=case,
+            decision=decision,
+            response=response,
+            reasons=reasons.strip(),
+            national_review=national_review,
+            responded_on=responded_on,
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="panel.responded",
+            partnership=case.partnership_id,
+            target=case,
+            after={"response": response, "national_review": national_review, "round": decision.round},
+            request=request,
+        )
+        if response == PanelResponse.Response.CHALLENGE:
+            case_transition(actor=actor, case=case, to=CaseState.PANEL_CHALLENGED, request=request)
+            Decision.objects.create(case=case, round=decision.round + 1)
+        elif national_review == PanelResponse.NationalReview.YES:
+            case_transition(actor=actor, case=case, to=CaseState.NATIONAL_REVIEW, request=request)
+        elif national_review == PanelResponse.NationalReview.NO:
+            case_transition(actor=actor, case=case, to=OUTCOME_STATE[ReviewOption(decision.outcome)], request=request)
+        # "considering": the case waits at the Panel until a further response.
+    return item

@@ -1,0 +1,399 @@
+"""The rapid review workspace (DOMAIN.md step 3): agency requests, chronology, actions, sections, criteria."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from cspr.audit.services import audit_record
+from cspr.cases.models import AgencyRequest, Case, CaseState, Decision, Episode, ImmediateAction, RapidReview
+from cspr.cases.services.common import (
+    check_version,
+    not_in_future,
+    raise_if,
+    record_case_date,
+    require_business_manager,
+    require_text,
+)
+from cspr.cases.state import case_transition
+from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
+from cspr.partnerships.models import Membership, Organisation, User
+from cspr.partnerships.roles import Role
+
+# Regulation 11 criteria (Child Safeguarding Practice Review and Relevant Agency (England) Regulations 2018)
+CRITERIA: list[tuple[str, str]] = [
+    (
+        "a",
+        "The case highlights or may highlight improvements needed to safeguard and promote the welfare of "
+        "children, including where those improvements have been identified before",
+    ),
+    (
+        "b",
+        "The case highlights or may highlight recurrent themes in the safeguarding and promotion of the "
+        "welfare of children",
+    ),
+    (
+        "c",
+        "The case highlights or may highlight concerns about two or more organisations or agencies working "
+        "together effectively to safeguard and promote the welfare of children",
+    ),
+    ("d", "The Panel has considered the case and concluded a local review may be more appropriate"),
+]
+# Circumstances to weigh (Working Together 2023 ch.5)
+CIRCUMSTANCES: list[tuple[str, str]] = [
+    ("one_agency", "There is concern about the actions of a single agency"),
+    ("no_involvement", "No agency was involved with the child and family"),
+    (
+        "several_areas",
+        "More than one local authority, police area or integrated care board was involved "
+        "(for example, the family moved)",
+    ),
+    ("institutional", "The case involves an institutional setting"),
+]
+ANSWERS = {"yes", "no", "maybe"}
+
+SECTION_FIELDS = (
+    "meeting_date",
+    "good_practice",
+    "learning_so_far",
+    "learning_shared",
+    "family_context",
+    "family_views",
+    "practitioner_views",
+    "recommendation",
+    "recommendation_reasons",
+)
+
+
+def _rapid_review(case: Case) -> RapidReview:
+    rr = RapidReview.objects.filter(case=case).first()
+    if rr is None:
+        raise IllegalTransition("The rapid review starts when the notification is recorded as sent to the Panel.")
+    return rr
+
+
+def _open_for_editing(case: Case) -> None:
+    if case.state not in {CaseState.RAPID_REVIEW, CaseState.DECISION}:
+        raise IllegalTransition("The rapid review can be edited only while it is in progress or being decided.")
+
+
+def rapid_review_update(
+    *,
+    actor: Any,
+    case: Case,
+    version: int | None,
+    sections: dict[str, Any],
+    criteria: dict[str, dict[str, str]] | None = None,
+    request: Any = None,
+) -> RapidReview:
+    """Save the rapid review's sections. A stale save (someone else saved first) is refused: rule 5."""
+    require_business_manager(actor, case)
+    _open_for_editing(case)
+    unknown = set(sections) - set(SECTION_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown rapid review sections: {', '.join(sorted(unknown))}.")
+    errors: dict[str, str] = {}
+    not_in_future(sections.get("meeting_date"), "meeting_date", "The review meeting date", errors)
+    if sections.get("recommendation") not in (
+        None,
+        "",
+        "local_review",
+        "national_review",
+        "learning_review",
+        "no_review",
+    ):
+        errors["recommendation"] = "Choose a recommendation from the list"
+    clean_criteria: dict[str, dict[str, str]] = {}
+    for code, item in (criteria or {}).items():
+        if code not in {c for c, _ in CRITERIA + CIRCUMSTANCES}:
+            errors[f"criterion_{code}"] = "Unknown criterion"
+            continue
+        answer = (item.get("answer") or "").strip()
+        reasons = (item.get("reasons") or "").strip()
+        if answer and answer not in ANSWERS:
+            errors[f"criterion_{code}_answer"] = "Answer yes, no or maybe"
+        if answer and not reasons and code in {c for c, _ in CRITERIA}:
+            errors[f"criterion_{code}_reasons"] = "Give the reasons for this answer"
+        clean_criteria[code] = {"answer": answer, "reasons": reasons}
+    raise_if(errors, "There is a problem with the rapid review.")
+    with transaction.atomic():
+        rr = RapidReview.objects.select_for_update().get(pk=_rapid_review(case).pk)
+        check_version(rr.version, version, "the rapid review")
+        before = {name: getattr(rr, name) for name in sections}
+        for name, value in sections.items():
+            setattr(rr, name, value if value is not None or name == "meeting_date" else "")
+        if criteria is not None:
+            rr.criteria = {**(rr.criteria or {}), **clean_criteria}
+        rr.version += 1
+        rr.updated_at = timezone.now()
+        rr.save()
+        changed = sorted(n for n in sections if before[n] != getattr(rr, n))
+        audit_record(
+            actor=actor,
+            action="rapid_review.updated",
+            partnership=case.partnership_id,
+            target=case,
+            after={"sections": changed, "criteria": sorted(clean_criteria)},
+            request=request,
+        )
+    return rr
+
+
+def _contributor_for(organisation: Organisation, contributor: User) -> None:
+    if (
+        not Membership.objects.active()
+        .filter(
+            user=contributor,
+            partnership=organisation.partnership,
+            organisation=organisation,
+            role=Role.AGENCY_CONTRIBUTOR,
+        )
+        .exists()
+    ):
+        raise ValidationFailed(
+            "That person is not an agency contributor for this agency.",
+            field_errors={"contributor": "Choose a contributor who works for this agency, or invite them first"},
+        )
+
+
+def agency_request_create(
+    *,
+    actor: Any,
+    case: Case,
+    organisation: Organisation,
+    contributor: User,
+    shared_facts: str,
+    questions: str = "",
+    due_date: datetime.date | None = None,
+    request: Any = None,
+) -> AgencyRequest:
+    """Ask an agency for a summary of its involvement, due by working day 10 of the rapid review by default
+    (a local plan, Working Together 2023 ch.5; the setting agency_summaries_working_days)."""
+    from cspr.cases.clocks import due_date_for
+
+    require_business_manager(actor, case)
+    _open_for_editing(case)
+    if organisation.partnership_id != case.partnership_id:
+        raise NotFound("No such agency in this partnership.")
+    _contributor_for(organisation, contributor)
+    errors: dict[str, str] = {}
+    require_text(shared_facts, "shared_facts", "Say what the contributor needs to know about the case", errors)
+    if due_date is None:
+        due_date = due_date_for(case, "agency-summaries")
+        if due_date is None:
+            errors["due_date"] = "Enter the date the summary is due"
+    elif due_date < timezone.localdate():
+        errors["due_date"] = "The due date must be today or in the future"
+    raise_if(errors, "There is a problem with the request.")
+    assert due_date is not None
+    with transaction.atomic():
+        agency_request = AgencyRequest.objects.create(
+            case=case,
+            organisation=organisation,
+            contributor=contributor,
+            shared_facts=shared_facts.strip(),
+            questions=questions.strip(),
+            due_date=due_date,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="agency_request.sent",
+            partnership=case.partnership_id,
+            target=case,
+            after={
+                "request": agency_request.pk,
+                "organisation": organisation,
+                "contributor": contributor,
+                "due_date": due_date,
+            },
+            request=request,
+        )
+        link = f"{settings.SITE_URL}/requests/{agency_request.pk}/"
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"Request for information: {case.reference}",
+                message=(
+                    f"{case.partnership.name} asks {organisation.name} for a summary of its involvement with "
+                    f"{case.pseudonym} for a rapid review.\n\nIt is due by {due_date:%-d %B %Y}.\n\n"
+                    f"Sign in to read the request and answer it: {link}\n"
+                ),
+                from_email=None,
+                recipient_list=[contributor.email],
+            )
+        )
+    return agency_request
+
+
+def agency_request_respond(
+    *, actor: Any, agency_request: AgencyRequest, response: str, request: Any = None
+) -> AgencyRequest:
+    """The named contributor answers. When every open request is answered, the summaries clock is met."""
+    if agency_request.contributor_id != getattr(actor, "pk", None):
+        raise NotFound("No request with that number is addressed to you.")
+    if agency_request.status != AgencyRequest.Status.OPEN:
+        raise IllegalTransition("This request has already been answered or withdrawn.")
+    errors: dict[str, str] = {}
+    require_text(response, "response", "Enter your agency's summary of its involvement", errors)
+    raise_if(errors, "There is a problem with your answer.")
+    case = agency_request.case
+    with transaction.atomic():
+        locked = AgencyRequest.objects.select_for_update().get(pk=agency_request.pk)
+        if locked.status != AgencyRequest.Status.OPEN:
+            raise IllegalTransition("This request has already been answered or withdrawn.")
+        locked.response = response.strip()
+        locked.status = AgencyRequest.Status.ANSWERED
+        locked.responded_at = timezone.now()
+        locked.save(update_fields=["response", "status", "responded_at"])
+        audit_record(
+            actor=actor,
+            action="agency_request.answered",
+            partnership=case.partnership_id,
+            target=case,
+            after={"request": locked.pk},
+            request=request,
+        )
+        if not AgencyRequest.objects.filter(case=case, status=AgencyRequest.Status.OPEN).exists():
+            record_case_date(
+                actor=actor, case=case, event="agency_summaries_returned", date=timezone.localdate(), request=request
+            )
+    return locked
+
+
+def agency_request_withdraw(*, actor: Any, agency_request: AgencyRequest, request: Any = None) -> None:
+    require_business_manager(actor, agency_request.case)
+    with transaction.atomic():
+        AgencyRequest.objects.filter(pk=agency_request.pk, status=AgencyRequest.Status.OPEN).update(
+            status=AgencyRequest.Status.WITHDRAWN
+        )
+        audit_record(
+            actor=actor,
+            action="agency_request.withdrawn",
+            partnership=agency_request.case.partnership_id,
+            target=agency_request.case,
+            after={"request": agency_request.pk},
+            request=request,
+        )
+
+
+def agency_requests_send_reminders(*, today: datetime.date | None = None) -> int:
+    """E-mail contributors 2 working days before a request is due and on each working day after it is
+    overdue. Runs daily from the task worker; sends at most one reminder per request per day."""
+    from cspr.cases.clocks import case_calendar
+
+    today = today or timezone.localdate()
+    sent = 0
+    for agency_request in AgencyRequest.objects.filter(status=AgencyRequest.Status.OPEN).select_related(
+        "case__partnership", "contributor", "organisation"
+    ):
+        if today.isoformat() in agency_request.reminders_sent:
+            continue
+        calendar = case_calendar(agency_request.case)
+        if not calendar.is_working_day(today):
+            continue
+        to_go = calendar.working_days_between(today, agency_request.due_date)
+        if to_go == 2 or to_go == 0:
+            subject = (
+                f"Reminder: information for {agency_request.case.reference} is due {agency_request.due_date:%-d %B}"
+            )
+        elif agency_request.due_date < today:
+            subject = (
+                f"Overdue: information for {agency_request.case.reference} was due {agency_request.due_date:%-d %B}"
+            )
+        else:
+            continue
+        with transaction.atomic():
+            send_mail(
+                subject=subject,
+                message=(
+                    f"Your agency's summary for the rapid review of {agency_request.case.pseudonym} "
+                    f"({agency_request.organisation.name}) is due by {agency_request.due_date:%-d %B %Y}.\n\n"
+                    f"Answer it here: {settings.SITE_URL}/requests/{agency_request.pk}/\n"
+                ),
+                from_email=None,
+                recipient_list=[agency_request.contributor.email],
+            )
+            AgencyRequest.objects.filter(pk=agency_request.pk).update(
+                reminders_sent=[*agency_request.reminders_sent, today.isoformat()]
+            )
+            audit_record(
+                actor=None,
+                action="agency_request.reminded",
+                partnership=agency_request.case.partnership_id,
+                target=agency_request.case,
+                after={"request": agency_request.pk, "on": today},
+            )
+        sent += 1
+    return sent
+
+
+def episode_add(
+    *,
+    actor: Any,
+    case: Case,
+    date: datetime.date,
+    agency: str,
+    what_happened: str,
+    analysis: str = "",
+    request: Any = None,
+) -> Episode:
+    require_business_manager(actor, case)
+    _open_for_editing(case)
+    errors: dict[str, str] = {}
+    not_in_future(date, "date", "The date of the episode", errors)
+    require_text(agency, "agency", "Enter the agency involved", errors)
+    require_text(what_happened, "what_happened", "Describe what happened", errors)
+    raise_if(errors, "There is a problem with the episode.")
+    with transaction.atomic():
+        episode = Episode.objects.create(
+            case=case, date=date, agency=agency.strip(), what_happened=what_happened.strip(), analysis=analysis.strip()
+        )
+        audit_record(
+            actor=actor,
+            action="rapid_review.episode_added",
+            partnership=case.partnership_id,
+            target=case,
+            after={"episode": episode.pk, "date": date},
+            request=request,
+        )
+    return episode
+
+
+def immediate_action_add(
+    *, actor: Any, case: Case, action: str, by_whom: str, done_on: datetime.date | None = None, request: Any = None
+) -> ImmediateAction:
+    require_business_manager(actor, case)
+    _open_for_editing(case)
+    errors: dict[str, str] = {}
+    require_text(action, "action", "Describe the action taken to keep children safe", errors)
+    require_text(by_whom, "by_whom", "Say who took the action", errors)
+    not_in_future(done_on, "done_on", "The date of the action", errors)
+    raise_if(errors, "There is a problem with the action.")
+    with transaction.atomic():
+        item = ImmediateAction.objects.create(
+            case=case, action=action.strip(), by_whom=by_whom.strip(), done_on=done_on
+        )
+        audit_record(
+            actor=actor,
+            action="rapid_review.action_added",
+            partnership=case.partnership_id,
+            target=case,
+            after={"action": item.pk},
+            request=request,
+        )
+    return item
+
+
+def rapid_review_submit_for_decision(*, actor: Any, case: Case, request: Any = None) -> Decision:
+    """The review meeting has drafted the report: hand it to the three decision makers (days 12-15)."""
+    require_business_manager(actor, case)
+    with transaction.atomic():
+        case_transition(actor=actor, case=case, to=CaseState.DECISION, request=request)
+        RapidReview.objects.filter(case=case).update(ready_for_decision_at=timezone.now())
+        decision, _ = Decision.objects.get_or_create(case=case, round=1)
+    return decision

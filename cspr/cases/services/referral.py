@@ -1,0 +1,122 @@
+"""Referrals (DOMAIN.md step 1): any agency tells the partnership; the business manager screens."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cspr.audit.services import audit_record
+from cspr.cases.models import Case, CaseState, Notification, Referral
+from cspr.cases.services.common import not_in_future, raise_if, require_business_manager, require_text
+from cspr.cases.services.notification import next_pseudonym, next_reference
+from cspr.cases.state import case_transition
+from cspr.core.errors import NotFound
+from cspr.partnerships.models import Organisation, Partnership
+from cspr.partnerships.roles import Role
+from cspr.partnerships.selectors import access_for
+
+
+def referral_submit(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    what_happened: str,
+    who_was_harmed: str,
+    agency_knowledge: str = "",
+    why_criteria_met: str = "",
+    incident_date: datetime.date | None = None,
+    organisation: Organisation | None = None,
+    request: Any = None,
+) -> Case:
+    """Refer an incident. Agency contributors and business managers of the partnership may refer."""
+    access = access_for(actor)
+    if not access.has_role(partnership.pk, Role.AGENCY_CONTRIBUTOR, Role.BUSINESS_MANAGER):
+        raise NotFound("No partnership with that address is available to you.")
+    errors: dict[str, str] = {}
+    require_text(what_happened, "what_happened", "Describe what happened", errors)
+    require_text(who_was_harmed, "who_was_harmed", "Say which child or children were harmed", errors)
+    not_in_future(incident_date, "incident_date", "The date of the incident", errors)
+    if organisation is not None and organisation.partnership_id != partnership.pk:
+        errors["organisation"] = "Choose an agency of this partnership"
+    raise_if(errors, "There is a problem with the referral.")
+    if organisation is None:
+        organisation = Organisation.objects.filter(
+            partnership=partnership, memberships__user=actor, memberships__removed_at__isnull=True
+        ).first()
+    with transaction.atomic():
+        today = timezone.localdate()
+        case = Case.objects.create(
+            partnership=partnership,
+            reference=next_reference(partnership, today.year),
+            pseudonym=next_pseudonym(partnership),
+            state=CaseState.REFERRED,
+            summary=what_happened.strip()[:2000],
+            created_by=actor,
+        )
+        Referral.objects.create(
+            case=case,
+            referred_by=actor,
+            referring_organisation=organisation,
+            incident_date=incident_date,
+            what_happened=what_happened.strip(),
+            who_was_harmed=who_was_harmed.strip(),
+            agency_knowledge=agency_knowledge.strip(),
+            why_criteria_met=why_criteria_met.strip(),
+        )
+        audit_record(
+            actor=actor,
+            action="referral.submitted",
+            partnership=partnership,
+            target=case,
+            after={"reference": case.reference, "organisation": organisation},
+            request=request,
+        )
+    return case
+
+
+def referral_screen(*, actor: Any, case: Case, outcome: str, reasons: str, request: Any = None) -> Case:
+    """The business manager's screening: a notification, a learning review instead, or no further action."""
+    require_business_manager(actor, case)
+    errors: dict[str, str] = {}
+    if outcome not in {
+        Referral.Outcome.NOTIFICATION,
+        Referral.Outcome.LEARNING_REVIEW,
+        Referral.Outcome.NO_FURTHER_ACTION,
+    }:
+        errors["outcome"] = "Choose what happens to the referral"
+    require_text(reasons, "reasons", "Give the reasons for the screening decision", errors)
+    raise_if(errors, "There is a problem with the screening decision.")
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(case=case)
+        if referral.outcome != Referral.Outcome.PENDING:
+            from cspr.core.errors import IllegalTransition
+
+            raise IllegalTransition("This referral has already been screened.")
+        referral.outcome = outcome
+        referral.outcome_reasons = reasons.strip()
+        referral.screened_by = actor
+        referral.screened_at = timezone.now()
+        referral.save(update_fields=["outcome", "outcome_reasons", "screened_by", "screened_at"])
+        audit_record(
+            actor=actor,
+            action="referral.screened",
+            partnership=case.partnership_id,
+            target=case,
+            after={"outcome": outcome},
+            request=request,
+        )
+        if outcome == Referral.Outcome.NOTIFICATION:
+            Notification.objects.get_or_create(
+                case=case, defaults={"incident_date": referral.incident_date, "description": referral.what_happened}
+            )
+            case_transition(actor=actor, case=case, to=CaseState.NOTIFICATION, request=request)
+        elif outcome == Referral.Outcome.LEARNING_REVIEW:
+            Case.objects.filter(pk=case.pk).update(process="england-learning-review")
+            case.process = "england-learning-review"
+            case_transition(actor=actor, case=case, to=CaseState.LEARNING_REVIEW, request=request)
+        else:
+            case_transition(actor=actor, case=case, to=CaseState.NO_FURTHER_ACTION, request=request)
+    return case

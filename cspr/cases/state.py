@@ -1,0 +1,176 @@
+"""The case state machine (DESIGN.md rule 3): a table of allowed moves, a guard per move, and one service.
+
+A move not in the table, or one whose guard fails, raises IllegalTransition with a message that says what
+must happen first. Nothing else in the product assigns ``Case.state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cspr.audit.services import audit_record
+from cspr.cases.models import Case, CaseState, Decision, Notification, RapidReview, Referral
+from cspr.core.errors import IllegalTransition
+
+S = CaseState
+
+
+def _referral_screened(case: Case, outcome: str) -> str | None:
+    referral = Referral.objects.filter(case=case).first()
+    if referral is None or referral.outcome != outcome:
+        return "Screen the referral first, recording the outcome and the reasons."
+    return None
+
+
+def _notification_sent(case: Case) -> str | None:
+    notification = Notification.objects.filter(case=case).first()
+    if notification is None or notification.sent_on is None:
+        return "Record the date the notification was sent to the Panel first."
+    return None
+
+
+def _no_rapid_review_needed(case: Case) -> str | None:
+    from cspr.cases.eligibility import assess
+
+    notification = Notification.objects.filter(case=case).first()
+    if notification is None or notification.sent_on is None:
+        return "Record the date the notification was sent to the Panel first."
+    if assess(notification, list(case.children.all())).rapid_review_needed:
+        return "This incident needs a rapid review: it cannot be closed at notification."
+    return None
+
+
+def _rapid_review_ready(case: Case) -> str | None:
+    rr = RapidReview.objects.filter(case=case).first()  # fresh: guards never trust cached relations
+    if rr is None:
+        return "There is no rapid review for this case yet."
+    if not rr.recommendation or not rr.recommendation_reasons.strip():
+        return "Record the rapid review's recommendation and its reasons before the partners decide."
+    missing = [code for code in ("a", "b", "c", "d") if not (rr.criteria or {}).get(code, {}).get("answer")]
+    if missing:
+        return "Answer every regulation 11 criterion (yes, no or maybe) before the partners decide."
+    return None
+
+
+def _latest_decision(case: Case) -> Decision | None:
+    return Decision.objects.filter(case=case).order_by("-round").first()
+
+
+def _decided_and_sent(case: Case) -> str | None:
+    decision = _latest_decision(case)
+    if decision is None or decision.status != Decision.Status.DECIDED:
+        return "The safeguarding partners must decide first."
+    rr = RapidReview.objects.filter(case=case).first()
+    if rr is None or rr.sent_on is None:
+        return "Record the date the rapid review was sent to the Panel."
+    return None
+
+
+def _panel_agreed(case: Case) -> str | None:
+    response = case.panel_responses.order_by("-recorded_at", "-pk").first()
+    if response is None or response.response != "agree":
+        return "The Panel has not agreed with the decision."
+    return None
+
+
+def _panel_challenged(case: Case) -> str | None:
+    response = case.panel_responses.order_by("-recorded_at", "-pk").first()
+    if response is None or response.response != "challenge":
+        return "The Panel has not challenged the decision."
+    return None
+
+
+def _justification_ready(case: Case) -> str | None:
+    decision = _latest_decision(case)
+    if decision is None or decision.round < 2 or decision.status != Decision.Status.DECIDED:
+        return "The partners must meet again with the scrutineer and decide before replying to the Panel."
+    if not decision.kept_or_changed or not decision.justification.strip():
+        return "Record whether the partners kept or changed the decision, and their justification for the Panel."
+    return None
+
+
+def _always(case: Case) -> str | None:
+    return None
+
+
+Guard = Callable[[Case], str | None]
+
+
+@dataclass(frozen=True)
+class Move:
+    to: CaseState
+    label: str
+    guard: Guard
+
+
+TRANSITIONS: dict[CaseState, list[Move]] = {
+    S.REFERRED: [
+        Move(S.NOTIFICATION, "Screened: becomes a notification", lambda c: _referral_screened(c, "notification")),
+        Move(S.LEARNING_REVIEW, "Screened: learning review", lambda c: _referral_screened(c, "learning_review")),
+        Move(S.NO_FURTHER_ACTION, "Screened: no further action", lambda c: _referral_screened(c, "no_further_action")),
+    ],
+    S.NOTIFICATION: [
+        Move(S.RAPID_REVIEW, "Notification sent: rapid review starts", _notification_sent),
+        Move(S.CLOSED, "Notified: no rapid review needed", _no_rapid_review_needed),
+    ],
+    S.RAPID_REVIEW: [Move(S.DECISION, "Rapid review ready for the partners' decision", _rapid_review_ready)],
+    S.DECISION: [Move(S.SENT_TO_PANEL, "Rapid review and decision sent to the Panel", _decided_and_sent)],
+    S.SENT_TO_PANEL: [
+        Move(S.LOCAL_REVIEW, "Panel agreed: local review", _panel_agreed),
+        Move(S.NATIONAL_REVIEW, "Panel will carry out a national review", _always),
+        Move(S.LEARNING_REVIEW, "Panel agreed: learning review", _panel_agreed),
+        Move(S.NO_REVIEW, "Panel agreed: no review", _panel_agreed),
+        Move(S.PANEL_CHALLENGED, "Panel challenged the decision", _panel_challenged),
+    ],
+    S.PANEL_CHALLENGED: [Move(S.SENT_TO_PANEL, "Partners' justification sent to the Panel", _justification_ready)],
+}
+
+
+def allowed_moves(case: Case) -> list[Move]:
+    return TRANSITIONS.get(CaseState(case.state), [])
+
+
+def case_transition(*, actor: Any, case: Case, to: CaseState | str, request: Any = None) -> Case:
+    """Move ``case`` to ``to`` if the table allows it and the move's guard passes; audit the move.
+
+    Called by the services of each step (inside their transaction), never by views directly.
+    """
+    to = CaseState(to)
+    current = CaseState(case.state)
+    move = next((m for m in TRANSITIONS.get(current, []) if m.to == to), None)
+    if move is None:
+        raise IllegalTransition(
+            f"A case cannot go from '{current.label}' to '{to.label}'."
+            + (
+                " Next it can go to: " + ", ".join(m.to.label for m in TRANSITIONS[current]) + "."
+                if TRANSITIONS.get(current)
+                else " This is a final stage."
+            )
+        )
+    problem = move.guard(case)
+    if problem:
+        raise IllegalTransition(problem)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state != current:
+            raise IllegalTransition("Someone else moved this case on while you were working. Reload the page.")
+        locked.state = to.value
+        locked.updated_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["state", "updated_at", "version"])
+        audit_record(
+            actor=actor,
+            action="case.state_changed",
+            partnership=case.partnership_id,
+            target=case,
+            before={"state": current.value},
+            after={"state": to.value},
+            request=request,
+        )
+    case.state, case.version, case.updated_at = locked.state, locked.version, locked.updated_at
+    return case
