@@ -1,20 +1,28 @@
 """Reads of cases, always scoped to the user (DESIGN.md rule 1).
 
-Who sees which case: business managers, decision makers, scrutineers and auditors see every case of their
-partnership; the national Panel sees only cases sent to it; system administrators manage accounts and see no
-case data at all (need-to-know, DOMAIN.md Data protection).
+Who sees what:
+- business managers, decision makers, scrutineers and auditors: every case of their partnership;
+- the national Panel: only cases whose notification was sent to it, and of those only what was sent
+  (the notification; the rapid review and decision once sent; never agency requests or the audit trail);
+- agency contributors: only the requests addressed to them and the facts shared in them, and their own
+  referrals; never the case itself;
+- system administrators: no case data at all (need-to-know, DOMAIN.md Data protection).
 """
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from cspr.audit.selectors import audit_events_for_object
 from cspr.audit.services import audit_record
-from cspr.cases.models import Case
+from cspr.cases.models import AgencyRequest, Case, CaseState, RapidReviewAudit, Referral
 from cspr.core.errors import NotFound
+from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
 
 
@@ -29,6 +37,11 @@ def cases_for_user(*, user: Any) -> QuerySet[Case]:
     return Case.objects.filter(condition).select_related("partnership")
 
 
+def sees_whole_case(user: Any, case: Case) -> bool:
+    """True for the partnership's own people; False for the Panel, which sees only what was sent to it."""
+    return case.partnership_id in access_for(user).partnership_wide_ids()
+
+
 def case_get(*, user: Any, case_id: int, log_read: bool = True, request: Any = None) -> Case:
     """One case the user may see, or NotFound. Each read of a case record is audited (DOMAIN.md)."""
     case = cases_for_user(user=user).filter(pk=case_id).first()
@@ -40,17 +53,89 @@ def case_get(*, user: Any, case_id: int, log_read: bool = True, request: Any = N
 
 
 def case_audit_trail(*, user: Any, case: Case) -> QuerySet[Any]:
-    """Only those who see every case of the partnership see its trail (not the Panel: it sees what was sent)."""
-    access = access_for(user)
-    if case.partnership_id not in access.partnership_wide_ids():
+    """Only those who see every case of the partnership see its trail (not the Panel)."""
+    if not sees_whole_case(user, case):
         raise NotFound("No case with that reference is available to you.")
-    ids = [str(case.pk)]
-    return audit_events_for_object(object_type="cases.case", object_ids=ids)
+    return audit_events_for_object(object_type="cases.case", object_ids=[str(case.pk)])
 
 
 def case_home_summary(*, user: Any) -> list[dict[str, Any]]:
     rows = cases_for_user(user=user).values("state").annotate(n=Count("pk")).order_by("state")
-    from cspr.cases.models import CaseState
-
     labels = dict(CaseState.choices)
     return [{"state": r["state"], "label": labels.get(r["state"], r["state"]), "count": r["n"]} for r in rows]
+
+
+def agency_requests_for_contributor(*, user: Any) -> QuerySet[AgencyRequest]:
+    """Requests addressed to this person, in partnerships where they are still an agency contributor."""
+    access = access_for(user)
+    partnerships = [p for p in access.partnership_ids() if access.has_role(p, Role.AGENCY_CONTRIBUTOR)]
+    return (
+        AgencyRequest.objects.filter(contributor=user, case__partnership_id__in=partnerships)
+        .exclude(status=AgencyRequest.Status.WITHDRAWN)
+        .select_related("case", "organisation", "case__partnership")
+    )
+
+
+def agency_request_get(*, user: Any, request_id: int, request: Any = None) -> AgencyRequest:
+    item = agency_requests_for_contributor(user=user).filter(pk=request_id).first()
+    if item is None:
+        raise NotFound("No request with that number is addressed to you.")
+    audit_record(actor=user, action="agency_request.viewed", partnership=item.case.partnership_id, target=item.case,
+                 detail={"request": item.pk}, request=request)
+    return item
+
+
+def referrals_by_user(*, user: Any) -> QuerySet[Referral]:
+    return Referral.objects.filter(referred_by=user).select_related("case", "case__partnership")
+
+
+@dataclass(frozen=True)
+class PanelFilters:
+    partnership: str = ""
+    age_band: str = ""
+    nature: str = ""
+    state: str = ""
+    overdue: bool = False
+
+
+def panel_cases(*, user: Any, filters: PanelFilters | None = None, today: datetime.date | None = None
+                ) -> list[Case]:
+    """Cases sent to the Panel, across all partnerships, filtered as the Panel asks (issue: the Panel's side).
+
+    ``overdue``: the rapid review was not sent to the Panel by its 15-working-day due date.
+    """
+    from cspr.cases.clocks import case_clocks
+
+    access = access_for(user)
+    if not access.is_panel:
+        raise NotFound("Only the national Panel sees this list.")
+    filters = filters or PanelFilters()
+    qs = Case.objects.filter(sent_to_panel_at__isnull=False).select_related("partnership", "notification")
+    if filters.partnership:
+        qs = qs.filter(partnership__slug=filters.partnership)
+    if filters.age_band:
+        qs = qs.filter(children__age_band=filters.age_band)
+    if filters.nature:
+        qs = qs.filter(notification__nature=filters.nature)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    cases = list(qs.distinct().order_by("-sent_to_panel_at"))
+    if filters.overdue:
+        today = today or timezone.localdate()
+        cases = [c for c in cases if any(k.id == "rapid-review" and k.status in {"overdue", "met_late"}
+                                         for k in case_clocks(c, today=today))]
+    return cases
+
+
+def rr_audits_for_user(*, user: Any) -> QuerySet[RapidReviewAudit]:
+    access = access_for(user)
+    ids = [p for p in access.partnership_ids() if access.has_role(p, Role.BUSINESS_MANAGER, Role.AUDITOR,
+                                                                    Role.SCRUTINEER)]
+    return RapidReviewAudit.objects.filter(partnership_id__in=ids).select_related("partnership")
+
+
+def rr_audit_get(*, user: Any, audit_id: int) -> RapidReviewAudit:
+    audit = rr_audits_for_user(user=user).filter(pk=audit_id).first()
+    if audit is None:
+        raise NotFound("No audit with that number is available to you.")
+    return audit
