@@ -261,7 +261,8 @@ def _repeat_as_header(row: _Row) -> None:
 
 def _usable_width(word: WordDocument) -> int:
     section = word.sections[-1]
-    return int(section.page_width - section.left_margin - section.right_margin)
+    # _set_page set all three, so none is None here.
+    return int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
 
 
 def _set_widths(table: WordTable, widths: tuple[int, ...], total: int) -> None:
