@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import weasyprint
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cspr.documents import (
     AgencySummary,
@@ -49,7 +51,7 @@ def listener() -> Iterator[tuple[str, list[str]]]:
     hits: list[str] = []
     handler = type("Handler", (_Recorder,), {"hits": hits})
     server = HTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}", hits
@@ -135,3 +137,17 @@ def test_characters_word_and_xml_forbid_are_dropped_and_line_breaks_kept():
     assert "first line\nsecond line end" in text
     assert "one\ntwo\nthree" in text
     assert "first line second line end" in pdf_text(rapid_review_pdf(report))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(max_size=200))
+def test_any_text_at_all_renders_in_word_and_reads_back_without_forbidden_characters(text):
+    data = rapid_review_docx(make_report(good_practice=text, child_pseudonym=text or "Child Q"))
+    assert data.startswith(b"PK")
+    assert docx_all_text(data)  # python-docx can open what was written
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(max_size=200))
+def test_any_text_at_all_renders_as_pdf(text):
+    assert rapid_review_pdf(make_report(good_practice=text, family_views=text)).startswith(b"%PDF")
