@@ -117,6 +117,22 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
         role=Role.AUDITOR.value,
     )
     token, _ = api_token_create(actor=manager, name="alpha-token")
+    # A request to one of A's agencies and a rapid review audit, so their pages are walked too.
+    from cspr.cases.models import AgencyRequest, RapidReviewAudit, RapidReviewAuditItem
+
+    contributor = make_user(Role.AGENCY_CONTRIBUTOR, a)
+    agency_request = AgencyRequest.objects.create(
+        case=case,
+        organisation=contributor.memberships.get().organisation,
+        contributor=contributor,
+        shared_facts="SECRET-NARRATIVE-ALPHA facts",
+        due_date=datetime.date(2030, 1, 1),
+        created_by=manager,
+    )
+    audit = RapidReviewAudit.objects.create(
+        partnership=a, period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 6, 30), created_by=manager
+    )
+    audit_item = RapidReviewAuditItem.objects.create(audit=audit, case=case)
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
@@ -130,6 +146,9 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
             "a_invitation_id": Invitation.objects.get(pk=invitation.pk).pk,
             "a_token_id": token.pk,
             "a_uid": urlsafe_base64_encode(force_bytes(manager.pk)),
+            "a_request_id": agency_request.pk,
+            "a_audit_id": audit.pk,
+            "a_audit_item_id": audit_item.pk,
         },
         "secrets": [
             case.reference,

@@ -80,8 +80,14 @@ def agency_request_get(*, user: Any, request_id: int, request: Any = None) -> Ag
     item = agency_requests_for_contributor(user=user).filter(pk=request_id).first()
     if item is None:
         raise NotFound("No request with that number is addressed to you.")
-    audit_record(actor=user, action="agency_request.viewed", partnership=item.case.partnership_id, target=item.case,
-                 detail={"request": item.pk}, request=request)
+    audit_record(
+        actor=user,
+        action="agency_request.viewed",
+        partnership=item.case.partnership_id,
+        target=item.case,
+        detail={"request": item.pk},
+        request=request,
+    )
     return item
 
 
@@ -98,8 +104,7 @@ class PanelFilters:
     overdue: bool = False
 
 
-def panel_cases(*, user: Any, filters: PanelFilters | None = None, today: datetime.date | None = None
-                ) -> list[Case]:
+def panel_cases(*, user: Any, filters: PanelFilters | None = None, today: datetime.date | None = None) -> list[Case]:
     """Cases sent to the Panel, across all partnerships, filtered as the Panel asks (issue: the Panel's side).
 
     ``overdue``: the rapid review was not sent to the Panel by its 15-working-day due date.
@@ -122,15 +127,19 @@ def panel_cases(*, user: Any, filters: PanelFilters | None = None, today: dateti
     cases = list(qs.distinct().order_by("-sent_to_panel_at"))
     if filters.overdue:
         today = today or timezone.localdate()
-        cases = [c for c in cases if any(k.id == "rapid-review" and k.status in {"overdue", "met_late"}
-                                         for k in case_clocks(c, today=today))]
+        cases = [
+            c
+            for c in cases
+            if any(k.id == "rapid-review" and k.status in {"overdue", "met_late"} for k in case_clocks(c, today=today))
+        ]
     return cases
 
 
 def rr_audits_for_user(*, user: Any) -> QuerySet[RapidReviewAudit]:
     access = access_for(user)
-    ids = [p for p in access.partnership_ids() if access.has_role(p, Role.BUSINESS_MANAGER, Role.AUDITOR,
-                                                                    Role.SCRUTINEER)]
+    ids = [
+        p for p in access.partnership_ids() if access.has_role(p, Role.BUSINESS_MANAGER, Role.AUDITOR, Role.SCRUTINEER)
+    ]
     return RapidReviewAudit.objects.filter(partnership_id__in=ids).select_related("partnership")
 
 

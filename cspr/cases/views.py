@@ -1,44 +1,182 @@
-"""Case pages. Reads go through selectors (404 outside the user's access); reads of a case are audited."""
+"""Case pages: thin views that read through selectors (404 outside the user's access), write through
+services, and show every service error against its field (DESIGN.md rules 1, 2 and 5)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from cspr.cases import selectors
-from cspr.core.errors import NotFound
+from cspr.cases import selectors, services
+from cspr.cases.clocks import clock_rows
+from cspr.cases.eligibility import assess
+from cspr.cases.forms import (
+    AgencyRequestForm,
+    ChildForm,
+    EpisodeForm,
+    ImmediateActionForm,
+    NewNotificationForm,
+    NotificationForm,
+    NotificationSentForm,
+    RapidReviewForm,
+    ReferralForm,
+    ScreeningForm,
+)
+from cspr.cases.models import AgencyRequest, Case, CaseState, Decision, Notification, RapidReview, Referral
+from cspr.cases.next_steps import next_steps
+from cspr.cases.services.rapid_review import CIRCUMSTANCES, CRITERIA, SECTION_FIELDS
+from cspr.core.drafts import draft_done, draft_restore
+from cspr.core.errors import NotFound, ServiceError, StaleEdit
+from cspr.partnerships.models import Membership, Organisation, Partnership, User
+from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
+from cspr.partnerships.views import apply_service_errors
+
+
+def get_case(request: HttpRequest, case_id: int, *, log_read: bool = False) -> Case:
+    try:
+        return selectors.case_get(user=request.user, case_id=case_id, log_read=log_read, request=request)
+    except NotFound:
+        raise Http404 from None
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    title: str,
+    case: Case | None = None,
+    submit: str = "Save",
+    intro: str = "",
+    fields: list[str] | None = None,
+    status: int = 200,
+    back: str = "",
+    autosave: bool = False,
+) -> HttpResponse:
+    """One GOV.UK question page for simple forms: heading, error summary, fields, button."""
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "case": case,
+            "submit": submit,
+            "intro": intro,
+            "fields": [form[f] for f in (fields or list(form.fields))],
+            "page_has_errors": bool(form.errors),
+            "back": back or (f"/cases/{case.pk}/" if case else "/home/"),
+            "autosave": autosave,
+            "draft_restored": request.method == "GET" and bool(getattr(form, "initial", None)) and autosave,
+        },
+        status=status,
+    )
+
+
+def run_service(request: HttpRequest, form: forms.Form, call: Callable[[], Any], success: str) -> bool:
+    """Call a service; on a ServiceError show it on the form and return False (nothing was written)."""
+    try:
+        call()
+    except StaleEdit as exc:
+        form.add_error(None, exc.message)
+        return False
+    except ServiceError as exc:
+        apply_service_errors(form, exc)
+        return False
+    if request.method == "POST":
+        draft_done(request)
+    messages.success(request, success)
+    return True
+
+
+# --- lists and the case page ------------------------------------------------------------------------------
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     cases = selectors.cases_for_user(user=request.user).order_by("-created_at")
-    return render(request, "cases/list.html", {"cases": cases})
+    access = access_for(request.user)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "cases": cases,
+            "can_refer": any(
+                access.has_role(p, Role.BUSINESS_MANAGER, Role.AGENCY_CONTRIBUTOR) for p in access.partnership_ids()
+            ),
+            "can_notify": any(access.has_role(p, Role.BUSINESS_MANAGER) for p in access.partnership_ids()),
+            "requests": selectors.agency_requests_for_contributor(user=request.user),
+            "referrals": selectors.referrals_by_user(user=request.user),
+        },
+    )
 
 
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    try:
-        case = selectors.case_get(user=request.user, case_id=case_id, request=request)
-    except NotFound:
-        raise Http404 from None
+    case = get_case(request, case_id, log_read=True)
+    whole = selectors.sees_whole_case(request.user, case)
     access = access_for(request.user)
+    notification = Notification.objects.filter(case=case).first()
+    rr = RapidReview.objects.filter(case=case).first()
+    rr_visible = whole or (rr is not None and rr.sent_on is not None)
+    decisions = (
+        list(Decision.objects.filter(case=case).prefetch_related("votes", "family_communications").order_by("round"))
+        if rr_visible
+        else []
+    )
+    similar = []
+    if whole and rr is not None:
+        from cspr.library.selectors import similar_reviews_for_text
+
+        text = "\n\n".join(
+            t
+            for t in (
+                case.summary,
+                notification.description if notification else "",
+                rr.learning_so_far,
+                rr.family_context,
+            )
+            if t
+        )
+        similar = similar_reviews_for_text(text=text, limit=5) if text.strip() else []
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
-            "children": case.children.all(),
-            "can_see_trail": case.partnership_id in access.partnership_wide_ids(),
+            "whole": whole,
+            "access": access,
+            "is_manager": access.has_role(case.partnership_id, Role.BUSINESS_MANAGER),
+            "referral": Referral.objects.filter(case=case).first() if whole else None,
+            "notification": notification,
+            "eligibility": assess(notification, list(case.children.all())) if notification else None,
+            "children": case.children.all() if whole else [],
+            "rr": rr if rr_visible else None,
+            "criteria": CRITERIA,
+            "circumstances": CIRCUMSTANCES,
+            "requests": case.agency_requests.select_related("organisation", "contributor") if whole else [],
+            "episodes": case.episodes.all() if rr_visible else [],
+            "actions": case.immediate_actions.all() if rr_visible else [],
+            "decisions": decisions,
+            "panel_responses": case.panel_responses.all() if rr_visible or access.is_panel else [],
+            "clocks": clock_rows(case),
+            "steps": next_steps(case, request.user),
+            "similar": similar,
+            "documents": rr_visible and rr is not None,
         },
     )
 
 
 @login_required
 def case_audit(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case(request, case_id)
     try:
-        case = selectors.case_get(user=request.user, case_id=case_id, log_read=False)
         events = selectors.case_audit_trail(user=request.user, case=case)[:500]
     except NotFound:
         raise Http404 from None
@@ -46,8 +184,433 @@ def case_audit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def panel_inbox(request: HttpRequest) -> HttpResponse:
-    if not access_for(request.user).is_panel:
+def case_calendar(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case's milestones as an iCalendar file (pseudonym and milestone names only: no personal data)."""
+    from cspr.cases.clocks import case_clocks
+    from cspr.timescales import milestones_to_ics
+
+    case = get_case(request, case_id)
+    if not selectors.sees_whole_case(request.user, case):
         raise Http404
-    cases = selectors.cases_for_user(user=request.user).filter(sent_to_panel_at__isnull=False)
-    return render(request, "cases/panel_inbox.html", {"cases": cases.order_by("-sent_to_panel_at")})
+    body = milestones_to_ics(
+        case_reference=f"{case.reference} {case.pseudonym}",
+        clocks=case_clocks(case),
+        uid_domain=request.get_host().split(":")[0] or "cspr.invalid",
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}.ics"'
+    return response
+
+
+# --- referral ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def referral_new(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    choices = [
+        (p.slug, p.name)
+        for p in Partnership.objects.filter(pk__in=access.partnership_ids())
+        if access.has_role(p.pk, Role.AGENCY_CONTRIBUTOR, Role.BUSINESS_MANAGER)
+    ]
+    if not choices:
+        raise Http404
+    form = ReferralForm(request.POST or None, partnerships=choices, initial=draft_restore(request))
+    if request.method == "POST" and form.is_valid():
+        partnership = Partnership.objects.get(slug=form.cleaned_data["partnership"])
+        result: dict[str, Case] = {}
+
+        def call() -> None:
+            result["case"] = services.referral_submit(
+                actor=request.user,
+                partnership=partnership,
+                incident_date=form.cleaned_data["incident_date"],
+                what_happened=form.cleaned_data["what_happened"],
+                who_was_harmed=form.cleaned_data["who_was_harmed"],
+                agency_knowledge=form.cleaned_data["agency_knowledge"],
+                why_criteria_met=form.cleaned_data["why_criteria_met"],
+                request=request,
+            )
+
+        if run_service(request, form, call, "Your referral has been sent to the partnership."):
+            case = result["case"]
+            if access.has_role(partnership.pk, Role.BUSINESS_MANAGER):
+                return redirect("cases:detail", case.pk)
+            return redirect("cases:list")
+    return form_page(
+        request,
+        form=form,
+        title="Refer an incident for a review",
+        submit="Send referral",
+        intro="Tell the safeguarding partnership about a child who has died or been seriously harmed "
+        "where abuse or neglect is known or suspected, or another incident you think it should "
+        "learn from.",
+        autosave=True,
+    )
+
+
+@login_required
+def referral_screen(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case(request, case_id)
+    referral = Referral.objects.filter(case=case).first()
+    if referral is None:
+        raise Http404
+    form = ScreeningForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request,
+            form,
+            lambda: services.referral_screen(
+                actor=request.user,
+                case=case,
+                outcome=form.cleaned_data["outcome"],
+                reasons=form.cleaned_data["reasons"],
+                request=request,
+            ),
+            "The referral has been screened.",
+        )
+    ):
+        return redirect("cases:detail", case.pk)
+    return render(
+        request,
+        "cases/screen.html",
+        {"case": case, "referral": referral, "form": form, "page_has_errors": bool(form.errors)},
+    )
+
+
+# --- notification ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def notification_new(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    partnerships = [
+        p
+        for p in Partnership.objects.filter(pk__in=access.partnership_ids())
+        if access.has_role(p.pk, Role.BUSINESS_MANAGER)
+    ]
+    if not partnerships:
+        raise Http404
+    form = NewNotificationForm(request.POST or None)
+    if len(partnerships) > 1:
+        form.fields["partnership"] = forms.ChoiceField(
+            label="Partnership", widget=forms.RadioSelect, choices=[(p.slug, p.name) for p in partnerships]
+        )
+    if request.method == "POST" and form.is_valid():
+        slug = form.cleaned_data.get("partnership") or partnerships[0].slug
+        partnership = next(p for p in partnerships if p.slug == slug)
+        result: dict[str, Case] = {}
+
+        def call() -> None:
+            result["case"] = services.case_open(
+                actor=request.user, partnership=partnership, summary=form.cleaned_data["summary"], request=request
+            )
+
+        if run_service(request, form, call, "The case is open. Now record the notification's details."):
+            return redirect("cases:notification", result["case"].pk)
+    return form_page(
+        request,
+        form=form,
+        title="Record a serious incident notification",
+        submit="Continue",
+        intro="Use this when the local authority became aware of an incident directly. The case gets "
+        "a reference and a pseudonym; the child's details are recorded next.",
+    )
+
+
+CHILD_SLOTS = 4
+
+
+def _child_forms(request: HttpRequest, case: Case) -> list[ChildForm]:
+    children = list(case.children.all())
+    result = []
+    for i in range(CHILD_SLOTS):
+        initial: dict[str, Any] = {}
+        if i < len(children):
+            c = children[i]
+            initial = {
+                "name": c.name,
+                "other_names": c.other_names,
+                "date_of_birth": c.date_of_birth,
+                "sex": c.sex,
+                "ethnicity": c.ethnicity,
+                "disability": c.disability,
+                "legal_status": c.legal_status,
+                "la_of_residence": c.la_of_residence,
+            }
+        result.append(ChildForm(request.POST or None, prefix=f"child-{i + 1}", initial=initial))
+    return result
+
+
+@login_required
+def notification_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case(request, case_id)
+    notification = Notification.objects.filter(case=case).first()
+    if notification is None or not selectors.sees_whole_case(request.user, case):
+        raise Http404
+    initial = {name: getattr(notification, name) for name in NotificationForm.base_fields if name != "version"}
+    initial["in_area"] = {True: "yes", False: "no"}.get(notification.in_area, "")  # type: ignore[arg-type]
+    initial["version"] = case.version
+    initial.update(draft_restore(request))
+    form = NotificationForm(request.POST or None, initial=initial)
+    child_forms = _child_forms(request, case)
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in child_forms):
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        children = [
+            dict(f.cleaned_data)
+            for f in child_forms
+            if f.cleaned_data.get("name") or f.cleaned_data.get("date_of_birth")
+        ]
+        ok = run_service(
+            request,
+            form,
+            lambda: services.notification_update(
+                actor=request.user,
+                case=case,
+                version=form.cleaned_data["version"],
+                fields=fields,
+                children=children,
+                request=request,
+            ),
+            "The notification has been saved.",
+        )  # type: ignore[arg-type]
+        if ok:
+            return redirect("cases:detail", case.pk)
+    eligibility = assess(notification, list(case.children.all()))
+    return render(
+        request,
+        "cases/notification.html",
+        {
+            "case": case,
+            "form": form,
+            "child_forms": child_forms,
+            "eligibility": eligibility,
+            "clocks": [c for c in clock_rows(case) if c["id"] in {"notify-panel", "inform-partners"}],
+            "page_has_errors": bool(form.errors) or any(f.errors for f in child_forms),
+            "draft_restored": request.method == "GET" and len(initial) > 1 and bool(draft_restore(request)),
+        },
+    )
+
+
+@login_required
+def notification_sent(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case(request, case_id)
+    form = NotificationSentForm(request.POST or None, initial={"sent_on": timezone.localdate()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request,
+            form,
+            lambda: services.notification_record_sent(
+                actor=request.user, case=case, **form.cleaned_data, request=request
+            ),
+            "The notification is recorded as sent. The rapid review has started.",
+        )
+    ):
+        return redirect("cases:detail", case.pk)
+    return form_page(
+        request,
+        form=form,
+        case=case,
+        title="Record the notification as sent to the Panel",
+        submit="Record as sent",
+        intro="Sending the notification starts the 15-working-day rapid review clock.",
+    )
+
+
+# --- rapid review -------------------------------------------------------------------------------------------
+
+
+@login_required
+def rapid_review_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case(request, case_id)
+    rr = RapidReview.objects.filter(case=case).first()
+    if rr is None or not selectors.sees_whole_case(request.user, case):
+        raise Http404
+    initial: dict[str, Any] = {name: getattr(rr, name) for name in SECTION_FIELDS}
+    for code, item in (rr.criteria or {}).items():
+        initial[f"criterion_{code}_answer"] = item.get("answer", "")
+        initial[f"criterion_{code}_reasons"] = item.get("reasons", "")
+    initial["version"] = rr.version
+    restored = draft_restore(request)
+    initial.update({k: v for k, v in restored.items() if k != "version"})
+    form = RapidReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        sections = {name: form.cleaned_data.get(name) for name in SECTION_FIELDS}
+        if run_service(
+            request,
+            form,
+            lambda: services.rapid_review_update(
+                actor=request.user,
+                case=case,
+                version=form.cleaned_data["version"],
+                sections=sections,
+                criteria=form.criteria(),
+                request=request,
+            ),
+            "The rapid review has been saved.",
+        ):
+            return redirect("cases:detail", case.pk)
+    return render(
+        request,
+        "cases/rapid_review.html",
+        {
+            "case": case,
+            "rr": rr,
+            "form": form,
+            "criteria": CRITERIA,
+            "circumstances": CIRCUMSTANCES,
+            "page_has_errors": bool(form.errors),
+            "draft_restored": bool(restored),
+            "clocks": [c for c in clock_rows(case) if c["id"] in {"agency-summaries", "rapid-review"}],
+        },
+    )
+
+
+def _simple_case_form(
+    form_class: type[forms.Form],
+    title: str,
+    submit: str,
+    success: str,
+    service: Callable[..., Any],
+    intro: str = "",
+    autosave: bool = False,
+    prepare: Callable[[HttpRequest, Case, forms.Form], None] | None = None,
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A page that asks one form's questions and calls one service with the cleaned data."""
+
+    @login_required
+    def view(request: HttpRequest, case_id: int) -> HttpResponse:
+        case = get_case(request, case_id)
+        form = form_class(request.POST or None, initial=draft_restore(request) if autosave else None)
+        if prepare:
+            prepare(request, case, form)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and run_service(
+                request,
+                form,
+                lambda: service(actor=request.user, case=case, **form.cleaned_data, request=request),
+                success,
+            )
+        ):
+            return redirect("cases:detail", case.pk)
+        return form_page(request, form=form, case=case, title=title, submit=submit, intro=intro, autosave=autosave)
+
+    return view
+
+
+def _prepare_request_form(request: HttpRequest, case: Case, form: forms.Form) -> None:
+    form.fields["organisation"].queryset = Organisation.objects.filter(partnership=case.partnership)  # type: ignore[attr-defined]
+    contributors = User.objects.filter(
+        memberships__partnership=case.partnership,
+        memberships__role=Role.AGENCY_CONTRIBUTOR,
+        memberships__removed_at__isnull=True,
+    ).distinct()
+    form.fields["contributor"].queryset = contributors  # type: ignore[attr-defined]
+    form.fields["contributor"].label_from_instance = lambda u: (
+        f"{u.full_name} ({
+            ', '.join(  # type: ignore[attr-defined]
+                m.organisation.name
+                for m in Membership.objects.active()
+                .filter(user=u, partnership=case.partnership, role=Role.AGENCY_CONTRIBUTOR)
+                .select_related('organisation')
+                if m.organisation
+            )
+        })"
+    )
+
+
+agency_request_new = _simple_case_form(
+    AgencyRequestForm,
+    "Ask an agency for a summary of its involvement",
+    "Send request",
+    "The request has been sent. The contributor has been e-mailed.",
+    services.agency_request_create,
+    intro="The contributor sees only this request and what you share in it.",
+    prepare=_prepare_request_form,
+)
+episode_add = _simple_case_form(
+    EpisodeForm,
+    "Add a key practice episode",
+    "Add episode",
+    "The episode has been added to the chronology.",
+    services.episode_add,
+    autosave=True,
+)
+immediate_action_add = _simple_case_form(
+    ImmediateActionForm,
+    "Record an immediate action",
+    "Add action",
+    "The action has been recorded.",
+    services.immediate_action_add,
+)
+
+
+@login_required
+def rapid_review_submit(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case(request, case_id)
+    if request.method != "POST":
+        raise Http404
+    try:
+        services.rapid_review_submit_for_decision(actor=request.user, case=case, request=request)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The rapid review is with the decision makers.")
+    return redirect("cases:detail", case.pk)
+
+
+# --- agency contributors --------------------------------------------------------------------------------------
+
+
+class ResponseForm(forms.Form):
+    response = forms.CharField(
+        label="Your agency's summary of its involvement",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="What your agency knew of the child and family, what it did, and what it thinks now.",
+        error_messages={"required": "Enter your agency's summary"},
+    )
+
+
+@login_required
+def agency_request_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        item = selectors.agency_request_get(user=request.user, request_id=request_id, request=request)
+    except NotFound:
+        raise Http404 from None
+    form = ResponseForm(request.POST or None, initial=draft_restore(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request,
+            form,
+            lambda: services.agency_request_respond(
+                actor=request.user, agency_request=item, response=form.cleaned_data["response"], request=request
+            ),
+            "Thank you. Your summary has been sent to the partnership.",
+        )
+    ):
+        return redirect("cases:list")
+    return render(
+        request,
+        "cases/request_answer.html",
+        {
+            "item": item,
+            "form": form,
+            "answered": item.status != AgencyRequest.Status.OPEN,
+            "page_has_errors": bool(form.errors),
+            "draft_restored": request.method == "GET" and bool(form.initial),
+        },
+    )
+
+
+def states_for_filter() -> list[tuple[str, str]]:
+    return [("", "Any")] + [
+        (s.value, s.label) for s in CaseState if s not in {CaseState.REFERRED, CaseState.NO_FURTHER_ACTION}
+    ]

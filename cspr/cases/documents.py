@@ -1,0 +1,247 @@
+"""What the case's documents say: the case's records mapped to cspr.documents' plain data, then rendered.
+
+cspr.documents decides how a document looks; this module decides what it contains, from the same records the
+case page shows, so the report sent to the Panel and the page never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from cspr import documents as docs
+from cspr.cases.clocks import case_clocks
+from cspr.cases.models import Case, Decision, Partner, RapidReview, RapidReviewAudit, ReviewOption
+from cspr.cases.services.decision import final_votes
+from cspr.cases.services.rapid_review import CIRCUMSTANCES, CRITERIA
+
+
+class NotReady(Exception):
+    """The document cannot be produced yet; the message says what is missing."""
+
+
+NATURE = {"death": "death", "serious_harm": "serious harm", "other": "other", "": "other"}
+PARTNER_LABEL = {Partner.LA: "Local authority", Partner.POLICE: "Police", Partner.ICB: "Integrated care board"}
+SCORE = {"met": "met", "partly": "partly", "not_met": "not met"}
+
+
+def _assessments(rr: RapidReview, items: list[tuple[str, str]]) -> list[docs.CriterionAssessment]:
+    result = []
+    for code, label in items:
+        item = (rr.criteria or {}).get(code) or {}
+        if item.get("answer"):
+            result.append(
+                docs.CriterionAssessment(code=code, label=label, answer=item["answer"], reasons=item.get("reasons", ""))
+            )
+    return result
+
+
+def _decision(case: Case) -> docs.DecisionSummary | None:
+    decision = Decision.objects.filter(case=case, status=Decision.Status.DECIDED).order_by("-round").first()
+    if decision is None:
+        return None
+    votes = [
+        docs.Vote(
+            partner=PARTNER_LABEL[Partner(v.partner)],
+            decision_maker=v.decision_maker.full_name,
+            vote_label=ReviewOption(v.option).label,
+            rationale=v.rationale,
+            round=v.stage,
+        )
+        for d in Decision.objects.filter(case=case).order_by("round")
+        for v in d.votes.select_related("decision_maker")
+    ]
+    return docs.DecisionSummary(
+        outcome_label=ReviewOption(decision.outcome).label,
+        decided_on=decision.decided_on,
+        rationale=decision.rationale,
+        votes=votes,
+        scrutineer_advice=decision.scrutineer_advice,
+        majority=decision.method == Decision.Method.MAJORITY,
+    )
+
+
+def rapid_review_report(case: Case, today: datetime.date | None = None) -> docs.RapidReviewReport:
+    rr = RapidReview.objects.filter(case=case).first()
+    if rr is None:
+        raise NotReady("The rapid review has not started.")
+    n = getattr(case, "notification", None)
+    incident = None
+    if n is not None:
+        incident = docs.IncidentSummary(
+            nature=NATURE[n.nature or ""],
+            incident_date=n.incident_date,
+            place=n.place,
+            la_where_happened=n.la_where_happened,
+            la_became_aware=n.la_became_aware,
+            notification_sent_on=n.sent_on,
+            panel_reference=n.panel_reference,
+        )
+    decision = _decision(case)
+    final = Decision.objects.filter(case=case, status=Decision.Status.DECIDED).order_by("-round").first()
+    sign_off = []
+    if final is not None:
+        sign_off = [
+            docs.SignOff(partner=PARTNER_LABEL[Partner(p)], name=v.decision_maker.full_name, signed_on=final.decided_on)
+            for p, v in sorted(final_votes(final).items())
+        ]
+    return docs.RapidReviewReport(
+        partnership_name=case.partnership.name,
+        case_reference=case.reference,
+        child_pseudonym=case.pseudonym,
+        generated_on=today or timezone.localdate(),
+        # The report goes to the Panel: children appear by pseudonym and age band, never by name.
+        children=[
+            docs.ChildSummary(
+                pseudonym=c.pseudonym,
+                age_band=c.age_band,
+                sex=c.get_sex_display(),
+                ethnicity=c.ethnicity,
+                disability=c.disability,
+                legal_status=c.get_legal_status_display(),
+                la_of_residence=c.la_of_residence,
+            )
+            for c in case.children.all()
+        ],
+        incident=incident,
+        clocks=[
+            docs.ClockLine(label=k.milestone.label, due=k.effective_due, met_on=k.met_on, status_text=k.status.label)
+            for k in case_clocks(case)
+            if k.id in {"notify-panel", "inform-partners", "agency-summaries", "rapid-review"}
+        ],
+        agency_involvement=[
+            docs.AgencySummary(agency=r.organisation.name, author_role="Agency contributor", summary=r.response)
+            for r in case.agency_requests.select_related("organisation").filter(status="answered")
+        ],
+        chronology=[
+            docs.Episode(date=e.date, agency=e.agency, what_happened=e.what_happened, analysis=e.analysis)
+            for e in case.episodes.all()
+        ],
+        good_practice=rr.good_practice,
+        immediate_actions=[
+            docs.ImmediateAction(action=a.action, by_whom=a.by_whom, done_on=a.done_on)
+            for a in case.immediate_actions.all()
+        ],
+        learning_so_far=rr.learning_so_far,
+        learning_shared=rr.learning_shared,
+        family_context=rr.family_context,
+        family_views=rr.family_views,
+        practitioner_views=rr.practitioner_views,
+        criteria=_assessments(rr, CRITERIA),
+        circumstances=_assessments(rr, CIRCUMSTANCES),
+        recommendation=ReviewOption(rr.recommendation).label if rr.recommendation else "",
+        recommendation_reasons=rr.recommendation_reasons,
+        decision=decision,
+        sign_off=sign_off,
+    )
+
+
+def rapid_review_bytes(case: Case, fmt: str) -> bytes:
+    report = rapid_review_report(case)
+    return docs.rapid_review_docx(report) if fmt == "docx" else docs.rapid_review_pdf(report)
+
+
+WHAT_HAPPENS_NEXT = {
+    ReviewOption.LOCAL_REVIEW: (
+        "The partnership will ask an independent reviewer to look at how services worked with your family. "
+        "We would like to hear from you as part of it, if you wish. The review should be finished within six "
+        "months, and we will tell you before anything is published."
+    ),
+    ReviewOption.NATIONAL_REVIEW: (
+        "The partners have asked the national Child Safeguarding Practice Review Panel to consider a national "
+        "review. We will tell you what the Panel decides."
+    ),
+    ReviewOption.LEARNING_REVIEW: (
+        "The partnership will hold a learning review with the professionals who worked with your family, to "
+        "understand what could be done better. We would like to hear your views as part of it, if you wish."
+    ),
+    ReviewOption.NO_REVIEW: (
+        "There will not be a further review. The learning found so far is being shared with the services "
+        "involved. You can still ask us about the decision at any time."
+    ),
+}
+
+
+# Plain words for a family, not the names of review types (the letter aims at a reading age of about 11).
+FAMILY_OUTCOME = {
+    ReviewOption.LOCAL_REVIEW: "to carry out a review of how services worked with your family",
+    ReviewOption.NATIONAL_REVIEW: "to ask the national Child Safeguarding Practice Review Panel to carry out a review",
+    ReviewOption.LEARNING_REVIEW: "to hold a learning review with the professionals who worked with your family",
+    ReviewOption.NO_REVIEW: "not to carry out a further review",
+}
+
+
+def family_letter_defaults(case: Case, user: Any) -> dict[str, str]:
+    decision = Decision.objects.filter(case=case, status=Decision.Status.DECIDED).order_by("-round").first()
+    if decision is None:
+        raise NotReady("The family letter can be written once the partners have decided.")
+    first = case.children.first()
+    return {
+        "child_first_name": (first.name.split() or [""])[0] if first else "",
+        "rationale": decision.rationale,
+        "what_happens_next": WHAT_HAPPENS_NEXT[ReviewOption(decision.outcome)],
+        "contact_name": user.full_name,
+        "contact_role": "Business manager",
+        "contact_email": user.email,
+    }
+
+
+def family_letter_bytes(case: Case, fmt: str, *, user: Any, fields: dict[str, str] | None = None) -> bytes:
+    decision = Decision.objects.filter(case=case, status=Decision.Status.DECIDED).order_by("-round").first()
+    if decision is None:
+        raise NotReady("The family letter can be written once the partners have decided.")
+    values = {**family_letter_defaults(case, user), **(fields or {})}
+    letter = docs.FamilyLetter(
+        partnership_name=case.partnership.name,
+        partnership_address=values.get("partnership_address", ""),
+        addressee=values.get("addressee", ""),
+        salutation=values.get("salutation", ""),
+        child_pseudonym=case.pseudonym,
+        child_first_name=values["child_first_name"],
+        case_reference=case.reference,
+        decision_outcome_label=FAMILY_OUTCOME[ReviewOption(decision.outcome)],
+        rationale=values["rationale"],
+        what_happens_next=values["what_happens_next"],
+        contact_name=values["contact_name"],
+        contact_role=values["contact_role"],
+        contact_phone=values.get("contact_phone", ""),
+        contact_email=values.get("contact_email", ""),
+        date=timezone.localdate(),
+    )
+    try:
+        return docs.family_letter_docx(letter) if fmt == "docx" else docs.family_letter_pdf(letter)
+    except docs.IncompleteLetter as exc:
+        raise NotReady(str(exc).capitalize() + ".") from exc
+
+
+def rr_audit_summary_bytes(audit: RapidReviewAudit, fmt: str) -> bytes:
+    rows = [
+        docs.AuditRow(
+            case_reference=i.case.reference,
+            child_pseudonym=i.case.pseudonym,
+            comment=i.comment,
+            **{
+                key: SCORE[i.scores[key]]
+                for key in (
+                    "facts_gathered",
+                    "immediate_safety",
+                    "criteria_reasoned",
+                    "rationale_clear",
+                    "family_told",
+                    "on_time",
+                )
+            },
+        )
+        for i in audit.items.select_related("case")
+        if i.scores
+    ]
+    summary = docs.RapidReviewAuditSummary(
+        partnership_name=audit.partnership.name,
+        period_start=audit.period_start,
+        period_end=audit.period_end,
+        rows=rows,
+        generated_on=timezone.localdate(),
+    )
+    return docs.rr_audit_summary_docx(summary) if fmt == "docx" else docs.rr_audit_summary_pdf(summary)

@@ -1,0 +1,43 @@
+"""Tenancy-walk rules for the case pages (see tests/test_tenancy_walk.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _rules() -> dict[str, Any]:
+    from tests.test_tenancy_walk import Rule, _p
+
+    scoped = {
+        "cases/<int:case_id>/calendar.ics": "/cases/{case_id}/calendar.ics",
+        "cases/<int:case_id>/screen/": "/cases/{case_id}/screen/",
+        "cases/<int:case_id>/notification/": "/cases/{case_id}/notification/",
+        "cases/<int:case_id>/notification/sent/": "/cases/{case_id}/notification/sent/",
+        "cases/<int:case_id>/rapid-review/": "/cases/{case_id}/rapid-review/",
+        "cases/<int:case_id>/rapid-review/requests/new/": "/cases/{case_id}/rapid-review/requests/new/",
+        "cases/<int:case_id>/rapid-review/episodes/new/": "/cases/{case_id}/rapid-review/episodes/new/",
+        "cases/<int:case_id>/rapid-review/actions/new/": "/cases/{case_id}/rapid-review/actions/new/",
+        "cases/<int:case_id>/rapid-review/sent/": "/cases/{case_id}/rapid-review/sent/",
+        "cases/<int:case_id>/decision/vote/": "/cases/{case_id}/decision/vote/",
+        "cases/<int:case_id>/decision/advice/": "/cases/{case_id}/decision/advice/",
+        "cases/<int:case_id>/decision/majority/": "/cases/{case_id}/decision/majority/",
+        "cases/<int:case_id>/decision/family/": "/cases/{case_id}/decision/family/",
+        "cases/<int:case_id>/decision/justification/": "/cases/{case_id}/decision/justification/",
+        "cases/<int:case_id>/family-letter/": "/cases/{case_id}/family-letter/",
+        "cases/<int:case_id>/panel-response/": "/cases/{case_id}/panel-response/",
+        "cases/<int:case_id>/documents/<slug:kind>.<str:fmt>": "/cases/{case_id}/documents/rapid-review.pdf",
+        "requests/<int:request_id>/": "/requests/{a_request_id}/",
+        "rapid-review-audits/<int:audit_id>/": "/rapid-review-audits/{a_audit_id}/",
+        "rapid-review-audits/<int:audit_id>/items/<int:item_id>/": "/rapid-review-audits/{a_audit_id}/items/{a_audit_item_id}/",
+        "rapid-review-audits/<int:audit_id>/summary.<str:fmt>": "/rapid-review-audits/{a_audit_id}/summary.pdf",
+    }
+    rules = {route: Rule("scoped", _p(path)) for route, path in scoped.items()}
+    rules["cases/<int:case_id>/rapid-review/submit/"] = Rule(
+        "scoped", _p("/cases/{case_id}/rapid-review/submit/"), "post"
+    )
+    for route in ("cases/referrals/new/", "cases/notifications/new/", "rapid-review-audits/"):
+        rules[route] = Rule("own", _p("/" + route))
+    return rules
+
+
+CASES_RULES = _rules()
