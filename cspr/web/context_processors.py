@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.middleware.csp import get_nonce
 from django.urls import NoReverseMatch, reverse
 
+from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
 
 
@@ -28,6 +29,8 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items.append({"href": reverse("home"), "text": "Home"})
     if access.partnership_ids():
         items.append({"href": reverse("cases:list"), "text": "Cases"})
+    if any(access.has_role(p, Role.BUSINESS_MANAGER, Role.AUDITOR, Role.SCRUTINEER) for p in access.partnership_ids()):
+        items.append({"href": reverse("cases:rr_audits"), "text": "Audits"})
     if access.is_panel:
         items.append({"href": reverse("cases:panel_inbox"), "text": "Panel"})
     items.extend(_library_item())
