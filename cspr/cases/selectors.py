@@ -60,9 +60,9 @@ def case_audit_trail(*, user: Any, case: Case) -> QuerySet[Any]:
 
 
 def case_home_summary(*, user: Any) -> list[dict[str, Any]]:
-    rows = cases_for_user(user=user).values("state").annotate(n=Count("pk")).order_by("state")
-    labels = dict(CaseState.choices)
-    return [{"state": r["state"], "label": labels.get(r["state"], r["state"]), "count": r["n"]} for r in rows]
+    """Cases by stage, in the order of the chain (DOMAIN.md steps 1-5)."""
+    counts = {r["state"]: r["n"] for r in cases_for_user(user=user).values("state").annotate(n=Count("pk"))}
+    return [{"state": s.value, "label": s.label, "count": counts[s.value]} for s in CaseState if s.value in counts]
 
 
 def agency_requests_for_contributor(*, user: Any) -> QuerySet[AgencyRequest]:
@@ -148,3 +148,24 @@ def rr_audit_get(*, user: Any, audit_id: int) -> RapidReviewAudit:
     if audit is None:
         raise NotFound("No audit with that number is available to you.")
     return audit
+
+
+def deadlines_for_user(*, user: Any, today: datetime.date | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """Each open case's next open statutory clock, soonest first: the business manager's "what is due".
+
+    Only for people who see whole cases (the Panel has its own list)."""
+    from cspr.cases.clocks import case_clocks
+
+    access = access_for(user)
+    wide = access.partnership_wide_ids()
+    if not wide:
+        return []
+    closed = {CaseState.NO_FURTHER_ACTION, CaseState.CLOSED, CaseState.NO_REVIEW}
+    rows: list[dict[str, Any]] = []
+    for case in Case.objects.filter(partnership_id__in=wide).exclude(state__in=closed).select_related("partnership"):
+        open_clocks = [k for k in case_clocks(case, today=today) if k.status.is_open and k.effective_due]
+        if open_clocks:
+            clock = min(open_clocks, key=lambda k: k.effective_due)  # type: ignore[arg-type, return-value]
+            rows.append({"case": case, "clock": clock})
+    rows.sort(key=lambda r: r["clock"].effective_due)
+    return rows[:limit]

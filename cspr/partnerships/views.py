@@ -42,7 +42,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    from cspr.cases.selectors import case_home_summary
+    from cspr.cases.selectors import agency_requests_for_contributor, case_home_summary, deadlines_for_user
 
     access = selectors.access_for(request.user)
     memberships = list(selectors.user_memberships(user=request.user))
@@ -54,6 +54,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "access": access,
             "summary": summary,
+            "deadlines": deadlines_for_user(user=request.user),
+            "requests": agency_requests_for_contributor(user=request.user).filter(status="open"),
             "admin_partnerships": [m.partnership for m in memberships if m.role == Role.BUSINESS_MANAGER],
         },
     )

@@ -177,3 +177,15 @@ def test_rapid_review_audit_pages(demo):
     item = audit.items.first()
     assert c.get(f"/rapid-review-audits/{audit.pk}/items/{item.pk}/").status_code == 200
     assert c.get(f"/rapid-review-audits/{audit.pk}/summary.pdf").status_code == 200
+
+
+def test_home_shows_what_is_due_next_soonest_first(demo):
+    body = client("manager").get("/home/").content.decode()
+    assert 'id="deadlines"' in body
+    table = body.split('id="deadlines"')[1].split("</table>")[0]
+    assert "Child B" in table and "Notify the Child Safeguarding Practice Review Panel" in table
+
+
+def test_contributor_home_lists_requests_waiting(demo):
+    body = client("health.contributor").get("/home/").content.decode()
+    assert "Requests for information waiting for you" in body and "Child C" in body

@@ -377,3 +377,30 @@ def test_rapid_review_audit_samples_scores_and_completes(chain):
     services.rr_audit_complete(actor=chain["manager"], audit=audit, overall_comment="Good")
     audit.refresh_from_db()
     assert audit.completed_at is not None
+
+
+def test_moving_on_with_no_requests_outstanding_meets_the_summaries_clock(chain):
+    case = ready_case(chain)
+    assert CaseDate.objects.get(case=case, event="agency_summaries_returned").date == timezone.localdate()
+
+
+def test_moving_on_with_an_open_request_leaves_the_summaries_clock_running(chain):
+    case = notified_case(chain)
+    services.agency_request_create(
+        actor=chain["manager"],
+        case=case,
+        organisation=chain["orgs"]["nhs_trust"],
+        contributor=chain["health"],
+        shared_facts="facts",
+    )
+    from tests.cases.conftest import ALL_CRITERIA
+
+    services.rapid_review_update(
+        actor=chain["manager"],
+        case=case,
+        version=case.rapid_review.version,
+        criteria=ALL_CRITERIA,
+        sections={"recommendation": "no_review", "recommendation_reasons": "r"},
+    )
+    services.rapid_review_submit_for_decision(actor=chain["manager"], case=case)
+    assert not CaseDate.objects.filter(case=case, event="agency_summaries_returned").exists()

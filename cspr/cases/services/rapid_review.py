@@ -11,7 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
-from cspr.cases.models import AgencyRequest, Case, CaseState, Decision, Episode, ImmediateAction, RapidReview
+from cspr.cases.models import (
+    AgencyRequest,
+    Case,
+    CaseDate,
+    CaseState,
+    Decision,
+    Episode,
+    ImmediateAction,
+    RapidReview,
+)
 from cspr.cases.services.common import (
     check_version,
     not_in_future,
@@ -395,5 +404,12 @@ def rapid_review_submit_for_decision(*, actor: Any, case: Case, request: Any = N
     with transaction.atomic():
         case_transition(actor=actor, case=case, to=CaseState.DECISION, request=request)
         RapidReview.objects.filter(case=case).update(ready_for_decision_at=timezone.now())
+        # The summaries stage ends when the review moves on with nothing outstanding: the clock is then met
+        # (late, if past working day 10). Requests still open keep it running, and overdue, as they are.
+        open_requests = AgencyRequest.objects.filter(case=case, status=AgencyRequest.Status.OPEN).exists()
+        if not open_requests and not CaseDate.objects.filter(case=case, event="agency_summaries_returned").exists():
+            record_case_date(
+                actor=actor, case=case, event="agency_summaries_returned", date=timezone.localdate(), request=request
+            )
         decision, _ = Decision.objects.get_or_create(case=case, round=1)
     return decision
