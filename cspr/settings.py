@@ -260,19 +260,28 @@ if PRODUCTION:
 
 # --- E-mail -----------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "cspr@localhost")
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
-EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", PRODUCTION)
-if env("EMAIL_BACKEND"):
-    EMAIL_BACKEND = env("EMAIL_BACKEND")
-elif PRODUCTION:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Django 6.1 configures e-mail through MAILERS. Production sends through SMTP; development writes each e-mail
+# to a file in var/mail so a demo can follow an invitation link; tests use Django's in-memory outbox.
+if env("EMAIL_BACKEND_PATH"):
+    _mailer: dict[str, object] = {"BACKEND": env("EMAIL_BACKEND_PATH")}
+elif PRODUCTION or env("EMAIL_HOST"):
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env("EMAIL_HOST", "localhost"),
+            "port": int(env("EMAIL_PORT", "25") or 25),
+            "username": env("EMAIL_HOST_USER", ""),
+            "password": env("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", PRODUCTION),
+            "timeout": 20,
+        },
+    }
 else:
-    # Development: e-mails are written as files in var/mail so a demo can follow an invitation link.
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+    }
+MAILERS = {"default": _mailer}
 
 # --- Static and uploaded files ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
