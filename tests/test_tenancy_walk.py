@@ -133,6 +133,17 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
         partnership=a, period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 6, 30), created_by=manager
     )
     audit_item = RapidReviewAuditItem.objects.create(audit=audit, case=case)
+    from cspr.cases.models import Attachment
+
+    attachment = Attachment.objects.create(
+        case=case,
+        storage_name="walk/none",
+        original_name="SECRET-NARRATIVE-ALPHA.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=manager,
+    )
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
@@ -149,6 +160,7 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
             "a_request_id": agency_request.pk,
             "a_audit_id": audit.pk,
             "a_audit_item_id": audit_item.pk,
+            "a_attachment_id": attachment.pk,
         },
         "secrets": [
             case.reference,

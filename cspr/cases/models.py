@@ -463,3 +463,28 @@ __all__ = [
     "ReviewOption",
     "Vote",
 ]
+
+
+class Attachment(models.Model):
+    """A file attached to a case's notification (DOMAIN.md step 2: attachments).
+
+    The file's bytes are encrypted with the field keys before they reach storage, and its name is encrypted
+    in the database: a copy of the files folder alone reveals nothing. It is served only through an
+    authorised view, and every download is audited (DESIGN.md rule 6).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    storage_name = models.CharField(max_length=200, unique=True)
+    original_name = EncryptedCharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = EncryptedTextField(blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Attachment {self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cspr.cases import views, views_decision
+from cspr.cases import views, views_decision, views_files
 
 app_name = "cases"
 
@@ -28,6 +28,8 @@ urlpatterns = [
     path("cases/<int:case_id>/family-letter/", views_decision.family_letter, name="family_letter"),
     path("cases/<int:case_id>/panel-response/", views_decision.panel_response, name="panel_response"),
     path("cases/<int:case_id>/documents/<slug:kind>.<str:fmt>", views_decision.document_download, name="document"),
+    path("cases/<int:case_id>/attachments/new/", views_files.attachment_new, name="attachment_new"),
+    path("cases/<int:case_id>/attachments/<int:attachment_id>/", views_files.attachment_download, name="attachment"),
     path("requests/<int:request_id>/", views.agency_request_answer, name="request_answer"),
     path("panel/", views_decision.panel_inbox, name="panel_inbox"),
     path("rapid-review-audits/", views_decision.rr_audit_list, name="rr_audits"),

@@ -58,6 +58,7 @@ def form_page(
     status: int = 200,
     back: str = "",
     autosave: bool = False,
+    multipart: bool = False,
 ) -> HttpResponse:
     """One GOV.UK question page for simple forms: heading, error summary, fields, button."""
     return render(
@@ -73,6 +74,7 @@ def form_page(
             "page_has_errors": bool(form.errors),
             "back": back or (f"/cases/{case.pk}/" if case else "/home/"),
             "autosave": autosave,
+            "multipart": multipart,
             "draft_restored": request.method == "GET" and bool(getattr(form, "initial", None)) and autosave,
         },
         status=status,
@@ -169,6 +171,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "steps": next_steps(case, request.user),
             "similar": similar,
             "documents": rr_visible and rr is not None,
+            "attachments": case.attachments.all(),
         },
     )
 

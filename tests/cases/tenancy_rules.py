@@ -27,6 +27,8 @@ def _rules() -> dict[str, Any]:
         "cases/<int:case_id>/panel-response/": "/cases/{case_id}/panel-response/",
         "cases/<int:case_id>/documents/<slug:kind>.<str:fmt>": "/cases/{case_id}/documents/rapid-review.pdf",
         "requests/<int:request_id>/": "/requests/{a_request_id}/",
+        "cases/<int:case_id>/attachments/new/": "/cases/{case_id}/attachments/new/",
+        "cases/<int:case_id>/attachments/<int:attachment_id>/": "/cases/{case_id}/attachments/{a_attachment_id}/",
         "rapid-review-audits/<int:audit_id>/": "/rapid-review-audits/{a_audit_id}/",
         "rapid-review-audits/<int:audit_id>/items/<int:item_id>/": "/rapid-review-audits/{a_audit_id}/items/{a_audit_item_id}/",
         "rapid-review-audits/<int:audit_id>/summary.<str:fmt>": "/rapid-review-audits/{a_audit_id}/summary.pdf",

@@ -1,6 +1,7 @@
 """Every change to a case goes through a function here (DESIGN.md rule 2): permission, validation, write,
 audit event and state move, in one transaction. Split by step of the chain (DOMAIN.md)."""
 
+from cspr.cases.services.attachments import attachment_add, attachment_read
 from cspr.cases.services.decision import (
     decision_close_by_majority,
     decision_record_scrutineer_advice,
@@ -37,6 +38,8 @@ __all__ = [
     "agency_request_respond",
     "agency_request_withdraw",
     "agency_requests_send_reminders",
+    "attachment_add",
+    "attachment_read",
     "case_open",
     "decision_close_by_majority",
     "decision_record_scrutineer_advice",

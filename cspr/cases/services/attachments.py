@@ -1,0 +1,98 @@
+"""Attachments to a notification: validated before they are stored, encrypted at rest (DESIGN.md rules 5, 6)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+import filetype
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from cspr.audit.services import audit_record
+from cspr.cases.models import Attachment, Case, CaseState
+from cspr.cases.services.common import raise_if, require_business_manager
+from cspr.core.crypto import fernet
+from cspr.core.errors import IllegalTransition
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# What a notification's attachments can be: documents and images, checked by their content, not their name.
+ALLOWED_TYPES = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+}
+TEXT_TYPE = "text/plain"
+
+
+def _sniff(data: bytes, name: str) -> str | None:
+    kind = filetype.guess(data)
+    if kind is not None:
+        if kind.mime == "application/zip" and name.lower().endswith(".docx"):
+            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return kind.mime if kind.mime in ALLOWED_TYPES else None
+    if name.lower().endswith(".txt"):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return TEXT_TYPE
+    return None
+
+
+def attachment_add(
+    *, actor: Any, case: Case, name: str, data: bytes, description: str = "", request: Any = None
+) -> Attachment:
+    require_business_manager(actor, case)
+    if case.state in {CaseState.NO_FURTHER_ACTION, CaseState.CLOSED}:
+        raise IllegalTransition("Files can no longer be added to this case.")
+    errors: dict[str, str] = {}
+    name = (name or "").strip().replace("/", "_").replace("\\", "_")[:255] or "file"
+    content_type = None
+    if not data:
+        errors["file"] = "The selected file is empty"
+    elif len(data) > MAX_ATTACHMENT_BYTES:
+        errors["file"] = "The selected file must be smaller than 10MB"
+    else:
+        content_type = _sniff(data, name)
+        if content_type is None:
+            errors["file"] = "The selected file must be a PDF, Word document, PNG, JPEG or plain text file"
+    raise_if(errors, "There is a problem with the file.")
+    assert content_type is not None
+    storage_name = f"attachments/{case.partnership_id}/{secrets.token_hex(16)}"
+    encrypted = fernet().encrypt(data)
+    saved = default_storage.save(storage_name, ContentFile(encrypted))
+    try:
+        with transaction.atomic():
+            attachment = Attachment.objects.create(
+                case=case,
+                storage_name=saved,
+                original_name=name,
+                content_type=content_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                description=description.strip(),
+                uploaded_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action="attachment.added",
+                partnership=case.partnership_id,
+                target=case,
+                after={"attachment": attachment.pk, "type": content_type, "size": len(data)},
+                request=request,
+            )
+    except Exception:
+        # Nothing half-written: a failed database write leaves no orphan file behind.
+        default_storage.delete(saved)
+        raise
+    return attachment
+
+
+def attachment_read(attachment: Attachment) -> bytes:
+    """The decrypted bytes; callers have already checked access and audit the download."""
+    with default_storage.open(attachment.storage_name, "rb") as handle:
+        return fernet().decrypt(handle.read())

@@ -1,0 +1,71 @@
+"""Attachments: upload (validated before storing) and download (authorised, audited)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from cspr.audit.services import audit_record
+from cspr.cases import selectors, services
+from cspr.cases.models import Attachment
+from cspr.cases.views import form_page, get_case, run_service
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A PDF, Word document, PNG, JPEG or plain text file, smaller than 10MB.",
+        error_messages={"required": "Select a file"},
+    )
+    description = forms.CharField(label="What is it?", required=False, max_length=500)
+
+
+@login_required
+def attachment_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case(request, case_id)
+    if not selectors.sees_whole_case(request.user, case):
+        raise Http404
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(services.attachments.MAX_ATTACHMENT_BYTES + 1)
+        if run_service(
+            request,
+            form,
+            lambda: services.attachment_add(
+                actor=request.user,
+                case=case,
+                name=upload.name,
+                data=data,
+                description=form.cleaned_data["description"],
+                request=request,
+            ),
+            "The file has been attached.",
+        ):
+            return redirect("cases:detail", case.pk)
+    return form_page(
+        request, form=form, case=case, title="Attach a file to the notification", submit="Attach file", multipart=True
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) -> HttpResponse:
+    case = get_case(request, case_id)
+    attachment = Attachment.objects.filter(case=case, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    body = services.attachment_read(attachment)
+    audit_record(
+        actor=request.user,
+        action="attachment.downloaded",
+        partnership=case.partnership_id,
+        target=case,
+        detail={"attachment": attachment.pk},
+        request=request,
+    )
+    response = HttpResponse(body, content_type=attachment.content_type)
+    safe_name = "".join(ch for ch in attachment.original_name if ch.isalnum() or ch in "._- ")[:120] or "file"
+    response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
+    return response
