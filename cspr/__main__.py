@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
         from cspr.timescales.cli import main as timescales_main
 
         return int(timescales_main(args[1:]) or 0)
+    # Hyphenated spellings of the project's own commands (Django's command names use underscores).
+    aliases = {"rotate-keys": "rotate_keys"}
+    if args and args[0] in aliases:
+        args[0] = aliases[args[0]]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspr.settings")
     from django.core.management import execute_from_command_line
 
