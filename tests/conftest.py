@@ -94,3 +94,8 @@ def two_partnerships(make_partnership: Any, make_user: Any) -> dict[str, Any]:
         "a_manager": make_user(Role.BUSINESS_MANAGER, a),
         "b_manager": make_user(Role.BUSINESS_MANAGER, b),
     }
+
+
+# Browser fixtures are defined once for the whole session here: a second sync Playwright in the same
+# session fails, so test modules use these and import only assert_accessible from tests.browser.
+from tests.browser import browser, page  # noqa: E402, F401

@@ -482,13 +482,18 @@ def _simple_case_form(
     intro: str = "",
     autosave: bool = False,
     prepare: Callable[[HttpRequest, Case, forms.Form], None] | None = None,
+    today_fields: tuple[str, ...] = (),
 ) -> Callable[[HttpRequest, int], HttpResponse]:
-    """A page that asks one form's questions and calls one service with the cleaned data."""
+    """A page that asks one form's questions and calls one service with the cleaned data.
+    ``today_fields`` are date questions whose usual answer is today, filled in to save typing."""
 
     @login_required
     def view(request: HttpRequest, case_id: int) -> HttpResponse:
         case = get_case(request, case_id)
-        form = form_class(request.POST or None, initial=draft_restore(request) if autosave else None)
+        initial: dict[str, Any] = {name: timezone.localdate() for name in today_fields}
+        if autosave:
+            initial.update(draft_restore(request))
+        form = form_class(request.POST or None, initial=initial)
         if prepare:
             prepare(request, case, form)
         if (

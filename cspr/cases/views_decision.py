@@ -89,6 +89,7 @@ family_told = _simple_case_form(
     "Save",
     "Telling the family has been recorded.",
     services.family_communication_record,
+    today_fields=("told_on",),
     intro="Tell the family in writing and, where possible, in person through the "
     "practitioner working with them. Download the letter from the case page.",
 )
@@ -98,6 +99,7 @@ rapid_review_sent = _simple_case_form(
     "Record as sent",
     "The rapid review and decision are recorded as sent to the Panel.",
     services.rapid_review_record_sent,
+    today_fields=("sent_on",),
 )
 decision_justification = _simple_case_form(
     JustificationForm,

@@ -86,14 +86,17 @@ def test_cspr_rotate_keys_command_runs_from_the_command_line(tmp_path):
 
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update({"CSPR_VAR_DIR": str(tmp_path), "CSPR_ENV": "development"})
-    run = lambda *a: subprocess.run(
-        [sys.executable, "-m", "cspr", *a],
-        env=env,
-        capture_output=True,
-        text=True,  # noqa: E731
-        timeout=300,
-        check=False,
-    )
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "cspr", *a],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
     assert run("migrate", "-v0").returncode == 0
     result = run("rotate-keys")
     assert result.returncode == 0, result.stderr

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from cspr.partnerships.demo import DEMO_PASSWORD, current_code, load_demo
-from tests.browser import assert_accessible, browser, page  # noqa: F401
+from tests.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_demo_business_manager_signs_in_with_two_factor_and_sees_home(live_server, page):  # noqa: F811
+def test_demo_business_manager_signs_in_with_two_factor_and_sees_home(live_server, page):
     load_demo()
     page.goto(live_server.url + "/")
     assert_accessible(page)
@@ -34,7 +34,7 @@ def test_demo_business_manager_signs_in_with_two_factor_and_sees_home(live_serve
     assert_accessible(page)
 
 
-def test_sign_in_errors_are_announced_and_linked_to_their_fields(live_server, page):  # noqa: F811
+def test_sign_in_errors_are_announced_and_linked_to_their_fields(live_server, page):
     page.goto(live_server.url + "/sign-in/")
     page.get_by_role("button", name="Continue").click()
     summary = page.locator(".govuk-error-summary")
