@@ -8,6 +8,7 @@ partnership A's objects; a URL added without a rule fails ``test_every_url_has_a
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,7 @@ class Rule:
     kind: str
     path: Callable[[dict[str, Any]], str] | None = None
     method: str = "get"
+    body: dict[str, Any] | None = None  # a valid JSON body for API writes, so the check reaches the view
 
 
 def _p(template: str) -> Callable[[dict[str, Any]], str]:
@@ -197,7 +199,11 @@ def test_another_partnership_sees_nothing_at_any_url(world: dict[str, Any], clie
         assert rule.path is not None
         url = rule.path(world["values"])
         if rule.kind == "api":
-            response = getattr(Client(), rule.method)(url, HTTP_AUTHORIZATION=f"Bearer {world['outsider_token']}")
+            extra: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {world['outsider_token']}"}
+            if rule.body is not None:
+                body = {k: v.format(**world["values"]) if isinstance(v, str) else v for k, v in rule.body.items()}
+                extra.update(data=json.dumps(body), content_type="application/json")
+            response = getattr(Client(), rule.method)(url, **extra)
         else:
             response = getattr(client, rule.method)(url)
         body = response.content.decode("utf-8", errors="replace")

@@ -39,7 +39,92 @@ def _rules() -> dict[str, Any]:
     )
     for route in ("cases/referrals/new/", "cases/notifications/new/", "rapid-review-audits/"):
         rules[route] = Rule("own", _p("/" + route))
+    rules.update(_api_rules(Rule, _p))
     return rules
+
+
+def _api_rules(Rule: Any, _p: Any) -> dict[str, Any]:
+    """Every case operation of the API, each with a valid body so the check reaches the view: another
+    partnership's token gets 404 from the selector, never a validation error that hides the question."""
+    base = "api/v1/cases/<case_id>"
+    c = "/api/v1/cases/{case_id}"
+    today = "2026-01-05"
+    writes: dict[str, tuple[str, str, dict[str, Any]]] = {
+        "api/v1/cases/referrals": (
+            "/api/v1/cases/referrals",
+            "post",
+            {"partnership": "{a_slug}", "what_happened": "x", "who_was_harmed": "y"},
+        ),
+        "api/v1/cases/notifications": ("/api/v1/cases/notifications", "post", {"partnership": "{a_slug}"}),
+        "api/v1/cases/requests/<request_id>/response": (
+            "/api/v1/cases/requests/{a_request_id}/response",
+            "post",
+            {"response": "x"},
+        ),
+        "api/v1/cases/rr-audits": (
+            "/api/v1/cases/rr-audits",
+            "post",
+            {"partnership": "{a_slug}", "period_start": today, "period_end": today},
+        ),
+        "api/v1/cases/rr-audits/<audit_id>/items/<item_id>/scores": (
+            "/api/v1/cases/rr-audits/{a_audit_id}/items/{a_audit_item_id}/scores",
+            "post",
+            {"scores": {}},
+        ),
+        "api/v1/cases/rr-audits/<audit_id>/complete": ("/api/v1/cases/rr-audits/{a_audit_id}/complete", "post", {}),
+        f"{base}/screening": (f"{c}/screening", "post", {"outcome": "notification", "reasons": "x"}),
+        f"{base}/notification/sent": (f"{c}/notification/sent", "post", {"sent_on": today, "panel_reference": "x"}),
+        f"{base}/rapid-review/requests": (
+            f"{c}/rapid-review/requests",
+            "post",
+            {"organisation_id": 1, "contributor_id": 1, "shared_facts": "x"},
+        ),
+        f"{base}/rapid-review/episodes": (
+            f"{c}/rapid-review/episodes",
+            "post",
+            {"date": today, "agency": "x", "what_happened": "y"},
+        ),
+        f"{base}/rapid-review/immediate-actions": (
+            f"{c}/rapid-review/immediate-actions",
+            "post",
+            {"action": "x", "by_whom": "y"},
+        ),
+        f"{base}/rapid-review/submit": (f"{c}/rapid-review/submit", "post", {}),
+        f"{base}/rapid-review/sent": (f"{c}/rapid-review/sent", "post", {"sent_on": today}),
+        f"{base}/decision/votes": (f"{c}/decision/votes", "post", {"option": "no_review", "rationale": "x"}),
+        f"{base}/decision/advice": (f"{c}/decision/advice", "post", {"advice": "x"}),
+        f"{base}/decision/majority": (f"{c}/decision/majority", "post", {"rationale": "x"}),
+        f"{base}/decision/family": (
+            f"{c}/decision/family",
+            "post",
+            {"told_on": today, "method": "letter", "told_by": "x"},
+        ),
+        f"{base}/decision/justification": (f"{c}/decision/justification", "post", {"justification": "x"}),
+        f"{base}/panel-response": (
+            f"{c}/panel-response",
+            "post",
+            {"response": "agree", "national_review": "no", "responded_on": today},
+        ),
+    }
+    reads = {
+        "api/v1/cases/requests": "/api/v1/cases/requests",
+        "api/v1/cases/requests/<request_id>": "/api/v1/cases/requests/{a_request_id}",
+        "api/v1/cases/panel": "/api/v1/cases/panel",
+        "api/v1/cases/rr-audits/<audit_id>": "/api/v1/cases/rr-audits/{a_audit_id}",
+        f"{base}/notification": f"{c}/notification",
+        f"{base}/notification/eligibility": f"{c}/notification/eligibility",
+        f"{base}/rapid-review": f"{c}/rapid-review",
+        f"{base}/decision": f"{c}/decision",
+        f"{base}/clocks": f"{c}/clocks",
+    }
+    rules = {route: Rule("api", _p(path)) for route, path in reads.items()}
+    for route, (path, method, body) in writes.items():
+        rules[route] = Rule("api", _p(path), method, _Body(body))
+    return rules
+
+
+class _Body(dict):  # type: ignore[type-arg]
+    """A body whose "{name}" values are filled from the walk's values when it is sent."""
 
 
 CASES_RULES = _rules()
