@@ -91,7 +91,18 @@ class Report(models.Model):
 
     @property
     def text_available(self) -> bool:
-        return self.text_removed_at is None
+        """The full text may be read: not removed, and not past its date even if retention has not run yet."""
+        return self.text_removed_at is None and (
+            self.available_until is None or self.available_until >= timezone.localdate()
+        )
+
+
+def text_in_retention_q() -> Q:
+    """Reports whose full text may be searched and shown (the read-side twin of ``Report.text_available``):
+    the daily retention job removes expired text, and until it has run the date alone keeps the text out."""
+    return Q(text_removed_at__isnull=True) & (
+        Q(available_until__isnull=True) | Q(available_until__gte=timezone.localdate())
+    )
 
 
 class Passage(models.Model):

@@ -18,7 +18,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from cspr.core.errors import NotFound
 from cspr.library.detect import default_detector
 from cspr.library.metadata import AGE_BANDS, HARMS, NATIONS, REVIEW_TYPES
-from cspr.library.models import Passage, Report, ReportTheme
+from cspr.library.models import Passage, Report, ReportTheme, text_in_retention_q
 from cspr.library.passages import split_passages
 from cspr.library.permissions import curatable_reports_q, visible_reports_q
 from cspr.library.search import SearchQuery, get_backend, parse_query
@@ -199,7 +199,11 @@ def library_search(
 
     backend = get_backend()
     matches = backend.match_reports(parsed)
-    allowed = set(base.filter(pk__in=[m.report_id for m in matches]).values_list("pk", flat=True)) if matches else set()
+    # Text past its retention date is not searched even before the daily job removes it (DOMAIN.md).
+    searchable = base.filter(text_in_retention_q())
+    allowed = (
+        set(searchable.filter(pk__in=[m.report_id for m in matches]).values_list("pk", flat=True)) if matches else set()
+    )
     ranked = [m for m in matches if m.report_id in allowed]
     # A report with several matching passages is a little more relevant than one with a single mention.
     ranked.sort(key=lambda m: (-(m.score * (1.0 + 0.1 * math.log(m.matching_passages))), m.report_id))
@@ -227,7 +231,7 @@ def library_search(
 def report_matching_passages(*, report: Report, query: str, limit: int = 10) -> list[tuple[Passage, str]]:
     """The passages of one (already authorised) report that match the query, with highlighted extracts."""
     parsed = parse_query(query)
-    if not parsed:
+    if not parsed or not report.text_available:
         return []
     backend = get_backend()
     ids = [pid for pid, _ in backend.passage_matches(parsed, report.pk, limit=limit)]
