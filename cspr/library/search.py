@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.db import connection as default_connection
 
+from cspr.core.errors import ValidationFailed
 from cspr.library.text import STOPWORDS
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "SearchBackend",
     "SearchQuery",
     "SqliteSearchBackend",
+    "check_query",
     "get_backend",
     "highlight_html",
     "parse_query",
@@ -41,8 +43,11 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _TOKEN = re.compile(r'-?"[^"]*"?|\(|\)|[^\s()]+')
 
 
-class QuerySyntaxError(ValueError):
+class QuerySyntaxError(ValidationFailed):
     """The query cannot be run (for example, it only excludes words); the message says how to fix it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field_errors={"q": message})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +116,16 @@ def parse_query(text: str) -> SearchQuery:
             clauses.append(Clause((term,), negated))
         pending_or = False
     return SearchQuery(text=text or "", clauses=tuple(clauses))
+
+
+def check_query(query: SearchQuery) -> None:
+    """Refuse a query that has text but nothing to look for. Only an empty query browses the catalogue:
+    answering "-court" or "the" with every report would say that every report matches."""
+    if query or not query.text.strip():
+        return
+    if query.negative:
+        raise QuerySyntaxError("Add a word or phrase to look for: a search cannot only leave words out")
+    raise QuerySyntaxError("Enter a word or phrase to search for: very common words such as “the” are left out")
 
 
 def highlight_html(snippet: str) -> str:

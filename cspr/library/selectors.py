@@ -21,7 +21,7 @@ from cspr.library.metadata import AGE_BANDS, HARMS, NATIONS, REVIEW_TYPES
 from cspr.library.models import Passage, Report, ReportTheme, text_in_retention_q
 from cspr.library.passages import split_passages
 from cspr.library.permissions import curatable_reports_q, visible_reports_q
-from cspr.library.search import SearchQuery, get_backend, parse_query
+from cspr.library.search import SearchQuery, check_query, get_backend, parse_query
 from cspr.library.similarity import Signature, SimilarityIndex, shared_passages, signature_for
 from cspr.library.taxonomy import theme_labels
 from cspr.partnerships.selectors import access_for
@@ -184,9 +184,11 @@ def library_search(
     with_facets: bool = True,
 ) -> SearchResults:
     """Ranked reports for a query (best passage per report, highlighted), or the filtered catalogue when the
-    query is empty; facets count the reports in the result."""
+    query is empty; facets count the reports in the result. Raises QuerySyntaxError for a query with
+    nothing to look for (only excluded or very common words)."""
     filters = filters or SearchFilters()
     parsed = parse_query(query)
+    check_query(parsed)
     base = filters.apply(reports_visible_to(user=user))
     limit = max(1, min(limit, 200))
     offset = max(0, offset)

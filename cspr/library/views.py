@@ -15,7 +15,7 @@ from cspr.core.errors import NotFound, ServiceError
 from cspr.library import selectors, services
 from cspr.library.charts import bar_chart_svg
 from cspr.library.permissions import can_curate
-from cspr.library.search import highlight_html
+from cspr.library.search import QuerySyntaxError, highlight_html, parse_query
 from cspr.library.taxonomy import load_taxonomy, theme_labels
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.selectors import access_for
@@ -40,9 +40,14 @@ def search(request: HttpRequest) -> HttpResponse:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    results = selectors.library_search(
-        user=request.user, query=query, filters=filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
-    )
+    query_error = ""
+    try:
+        results = selectors.library_search(
+            user=request.user, query=query, filters=filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
+    except QuerySyntaxError as exc:
+        query_error = exc.message
+        results = selectors.SearchResults(parse_query(query), [], 0)
     hits = [{"hit": h, "snippet": highlight_html(h.snippet)} for h in results.hits]
     removals = []
     for name, value, label in filters.active():
@@ -56,9 +61,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "library/search.html",
         {
             "query": query,
+            "query_error": query_error,
+            "page_has_errors": bool(query_error),
             "results": results,
             "hits": hits,
             "filters": filters,
+            "has_facets": any(results.facets.values()),
             "removals": removals,
             "page": page,
             "pages": pages,

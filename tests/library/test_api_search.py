@@ -63,3 +63,9 @@ def test_text_within_its_retention_date_is_found_with_a_snippet(small_library):
     assert hit["title"] == "Child Q: safer sleep review"
     assert "**safer** **sleep**" in hit["snippet"].lower() or "**safer sleep**" in hit["snippet"].lower()
 
+
+def test_a_query_with_nothing_to_look_for_is_refused_with_a_reason(small_library):
+    response = Client().get("/api/v1/library/search", {"q": "-court"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Add a word or phrase to look for: a search cannot only leave words out"
+    assert response.json()["field_errors"] == {"q": response.json()["detail"]}

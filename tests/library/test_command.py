@@ -63,3 +63,12 @@ def test_similar_by_id_lists_other_reports(folder):
     rows = json.loads(run("similar", str(q.pk), "--json"))
     assert q.pk not in [r["id"] for r in rows]
     assert all({"id", "title", "source", "score", "shared_themes"} <= set(r) for r in rows)
+
+
+def test_search_with_nothing_to_look_for_says_why(small_library):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="cannot only leave words out"):
+        run("search", "--", "-court")
+    with pytest.raises(CommandError, match="very common words"):
+        run("search", "the")

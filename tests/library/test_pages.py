@@ -96,6 +96,16 @@ def test_recurrent_themes_show_a_chart_and_tables_with_small_counts_suppressed(s
     assert "Themes that occur together" in body
 
 
+def test_a_query_with_nothing_to_look_for_shows_an_error_instead_of_every_report(small_library):
+    response = Client().get("/library/", {"q": "-court"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in body
+    assert 'class="govuk-error-summary' in body and 'href="#q"' in body
+    assert 'aria-describedby="q-error"' in body
+    assert "Child Q: safer sleep review" not in body
+
+
 def test_the_public_api_searches_without_a_token(small_library):
     response = Client().get("/api/v1/library/search", {"q": "county lines"})
     assert response.status_code == 200

@@ -103,3 +103,13 @@ def test_the_query_parser():
     assert [c.alternatives for c in q.negative] == [(("court",),), (("judge",),)]
     assert not parse_query("-court")
     assert not parse_query("the")
+
+
+def test_a_query_with_nothing_to_look_for_is_refused_rather_than_matching_everything(small_library):
+    from cspr.library.search import QuerySyntaxError
+
+    with pytest.raises(QuerySyntaxError, match="cannot only leave words out"):
+        library_search(user=None, query="-court NOT judge")
+    with pytest.raises(QuerySyntaxError, match="very common words"):
+        library_search(user=None, query="the OR and")
+    assert library_search(user=None, query="").total == 3

@@ -140,9 +140,13 @@ class Command(BaseCommand):
     # --- search -----------------------------------------------------------------------------------------
 
     def _search(self, options: dict[str, Any]) -> None:
+        from cspr.library.search import QuerySyntaxError
         from cspr.library.selectors import library_search
 
-        results = library_search(user=None, query=options["query"], limit=options["limit"], with_facets=False)
+        try:
+            results = library_search(user=None, query=options["query"], limit=options["limit"], with_facets=False)
+        except QuerySyntaxError as exc:
+            raise CommandError(exc.message) from None
         rows = [
             {
                 "id": hit.report.pk,
