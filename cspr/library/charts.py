@@ -1,8 +1,10 @@
-"""Accessible SVG bar charts, drawn on the server so they work without JavaScript.
+"""Accessible bar charts, drawn on the server so they work without JavaScript.
 
-The SVG carries a title and description for screen readers and is always shown beside a table with
-the same numbers (WCAG 2.2: 1.1.1 non-text content; a chart is never the only way to read the data).
-Bars are sized with SVG attributes, not inline styles, so the strict Content-Security-Policy holds.
+Each row is HTML text (label and count, in the page's own font, wrapping on a narrow screen) beside a bar
+drawn as a small SVG whose width is a percentage attribute: no inline styles, so the strict
+Content-Security-Policy holds, and nothing is scaled down into unreadable text on a phone (WCAG 2.2 1.4.10
+reflow). The whole chart is one image to assistive technology, named by its title and described as having
+its figures in the table that follows; the chart is never the only way to read the data (1.1.1).
 """
 
 from __future__ import annotations
@@ -11,32 +13,40 @@ from html import escape
 
 from markupsafe import Markup
 
+BAR_MAX_PERCENT = 80  # the longest bar leaves room for its count on the same line
 
-def bar_chart_svg(
-    rows: list[tuple[str, int]], *, title: str, chart_id: str, suppress_below: int = 0, width: int = 640
+
+def bar_chart(
+    rows: list[tuple[str, int]], *, title: str, chart_id: str, suppress_below: int = 0, show_title: bool = True
 ) -> Markup:
-    """Horizontal bars, one per (label, count); counts under ``suppress_below`` are drawn as "<N", no bar."""
-    bar_h, gap, label_w = 22, 8, 260
-    height = max(1, len(rows)) * (bar_h + gap) + 10
-    peak = max((n for _, n in rows), default=0) or 1
+    """Horizontal bars, one per (label, count); counts under ``suppress_below`` are written "fewer than N"
+    and get no bar, so a suppressed count cannot be read off the bar's length. ``show_title=False`` keeps the
+    title for assistive technology only, for a chart under a heading that already says what it shows."""
+    title_class = (
+        "govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-2" if show_title else "govuk-visually-hidden"
+    )
+    peak = max((n for _, n in rows if not 0 < n < suppress_below), default=0) or 1
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'viewBox="0 0 {width} {height}" width="100%" class="cspr-chart">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">Bar chart. The same figures are in the table that follows.</desc>',
+        f'<div class="cspr-chart" id="{escape(chart_id)}" role="img" aria-labelledby="{escape(chart_id)}-title" '
+        f'aria-describedby="{escape(chart_id)}-desc">',
+        f'<p class="{title_class}" id="{escape(chart_id)}-title">{escape(title)}</p>',
+        f'<p class="govuk-visually-hidden" id="{escape(chart_id)}-desc">'
+        "Bar chart. The same figures are in the table that follows.</p>",
     ]
-    for i, (label, n) in enumerate(rows):
-        y = 5 + i * (bar_h + gap)
-        short = label if len(label) <= 38 else label[:36] + "\u2026"
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + bar_h - 6}" text-anchor="end" font-size="14" fill="#0b0c0c">'
-            f"{escape(short)}</text>"
+    for label, n in rows:
+        suppressed = 0 < n < suppress_below
+        shown = f"fewer than {suppress_below}" if suppressed else str(n)
+        percent = 0.0 if suppressed else round(BAR_MAX_PERCENT * n / peak, 1)
+        bar = (
+            f'<svg class="cspr-chart-bar" width="{percent:g}%" height="20" focusable="false" aria-hidden="true">'
+            '<rect width="100%" height="100%"></rect></svg>'
+            if percent > 0
+            else ""
         )
-        shown = f"fewer than {suppress_below}" if 0 < n < suppress_below else str(n)
-        bar_w = 0 if 0 < n < suppress_below else round((width - label_w - 70) * n / peak)
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="{bar_h}" fill="#1d70b8"></rect>')
         parts.append(
-            f'<text x="{label_w + bar_w + 6}" y="{y + bar_h - 6}" font-size="14" fill="#0b0c0c">{escape(shown)}</text>'
+            f'<div class="cspr-chart__row govuk-body-s"><span class="cspr-chart__label">{escape(label)}</span>'
+            f'<span class="cspr-chart__measure">{bar}<span class="cspr-chart__value">{escape(shown)}</span></span>'
+            "</div>"
         )
-    parts.append("</svg>")
+    parts.append("</div>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated string is escaped above

@@ -393,6 +393,14 @@ def suppress(count: int, threshold: int = SUPPRESS_BELOW) -> str:
     return str(count)
 
 
+def suppressed_share(count: int, total: int, threshold: int = SUPPRESS_BELOW) -> str:
+    """A count as a percentage of a total, as published: withheld whenever the count is, because a share and
+    its total would give the small count back (2 reports, 50%: one report)."""
+    if 0 < count < threshold:
+        return "not shown"
+    return f"{round(100 * count / total)}%" if total else "0%"
+
+
 def recurrent_theme_statistics(*, partnership: Any = None, top_pairs: int = 15) -> ThemeStatistics:
     """Counts of confirmed themes in published reports, by year, nation and review type; pairs of themes that
     occur together; and, when a partnership is given, its own reports beside the national picture."""

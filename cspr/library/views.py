@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cspr.core.errors import NotFound, ServiceError
 from cspr.library import selectors, services
-from cspr.library.charts import bar_chart_svg
+from cspr.library.charts import bar_chart
 from cspr.library.permissions import can_curate
 from cspr.library.search import QuerySyntaxError, highlight_html, parse_query
 from cspr.library.taxonomy import load_taxonomy, theme_labels
@@ -176,11 +176,14 @@ def recurrent_themes(request: HttpRequest) -> HttpResponse:
     partnership = Partnership.objects.filter(slug=slug).first() if slug else None
     stats = selectors.recurrent_theme_statistics(partnership=partnership)
     top = stats.by_theme[:15]
-    chart = bar_chart_svg(
+    chart = bar_chart(
         [(label, n) for _, label, n in top],
-        title="Reports with each confirmed theme",
+        title="Reports with each confirmed theme"
+        if len(stats.by_theme) <= len(top)
+        else f"Reports with each of the {len(top)} most frequent confirmed themes",
         chart_id="themes-chart",
         suppress_below=stats.suppress_below,
+        show_title=False,
     )
     comparison = []
     if partnership is not None and stats.reports:
@@ -190,9 +193,9 @@ def recurrent_themes(request: HttpRequest) -> HttpResponse:
                 {
                     "label": label,
                     "own": selectors.suppress(own),
-                    "own_share": round(100 * own / stats.partnership_reports) if stats.partnership_reports else 0,
+                    "own_share": selectors.suppressed_share(own, stats.partnership_reports),
                     "national": selectors.suppress(n),
-                    "national_share": round(100 * n / stats.reports),
+                    "national_share": selectors.suppressed_share(n, stats.reports),
                 }
             )
     return render(

@@ -91,9 +91,27 @@ def test_recurrent_themes_show_a_chart_and_tables_with_small_counts_suppressed(s
     library_theme_confirm(actor=curator, report_id=small_library["sleep"].pk, theme="sudi-safer-sleep")
     library_theme_confirm(actor=curator, report_id=small_library["sleep"].pk, theme="parental-substance-misuse")
     body = Client().get("/library/themes/").content.decode()
-    assert "<svg" in body and 'role="img"' in body
+    assert 'class="cspr-chart" id="themes-chart" role="img" aria-labelledby="themes-chart-title"' in body
     assert "fewer than 5" in body
+    assert "cspr-chart-bar" not in body, "a suppressed count gets no bar to be measured"
     assert "Themes that occur together" in body
+
+
+def test_a_partnership_comparison_withholds_the_share_of_a_suppressed_count(small_library, make_partnership, make_user):
+    from cspr.library.services import library_report_ingest, library_theme_confirm
+
+    partnership = make_partnership("Northshire")
+    own = library_report_ingest(
+        actor=None, name="own.txt", data=b"Own review\n\nNeglect at home.", partnership=partnership
+    ).report
+    curator = make_user(Role.PANEL_MEMBER)
+    library_theme_confirm(actor=curator, report_id=own.pk, theme="neglect")
+    library_theme_confirm(actor=curator, report_id=small_library["neglect"].pk, theme="neglect")
+    body = Client().get("/library/themes/", {"partnership": partnership.slug}).content.decode()
+    comparison = body.split("Northshire (1 report) and the national picture", 1)[1].split("</table>", 1)[0]
+    # One of its one report, two of four: both shares would give the suppressed counts back.
+    assert comparison.count("not shown") == 2
+    assert "%" not in comparison
 
 
 def test_a_query_with_nothing_to_look_for_shows_an_error_instead_of_every_report(small_library):
