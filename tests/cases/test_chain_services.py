@@ -59,22 +59,23 @@ def test_notification_validation_says_how_to_fix_each_error(chain):
     assert "before the incident date" in errors["child_1_date_of_birth"]
 
 
+def notifiable_death(chain, *, aware):
+    """A notification of a child's death with abuse known, in the area, the LA aware on ``aware``; not sent."""
+    case = services.case_open(actor=chain["manager"], partnership=chain["partnership"], children=[{"name": "C"}])
+    services.notification_update(
+        actor=chain["manager"],
+        case=case,
+        version=case.version,
+        children=[{"name": "C"}],
+        fields={"nature": "death", "abuse_or_neglect": "known", "in_area": True, "la_became_aware": aware},
+    )
+    return case
+
+
 def test_notification_before_awareness_is_refused(chain):
     case = notified_case(chain)
     assert case.state == CaseState.RAPID_REVIEW
-    other = services.case_open(actor=chain["manager"], partnership=chain["partnership"], children=[{"name": "A Child"}])
-    services.notification_update(
-        actor=chain["manager"],
-        case=other,
-        version=other.version,
-        children=[{"name": "A Child"}],
-        fields={
-            "nature": "death",
-            "abuse_or_neglect": "known",
-            "in_area": True,
-            "la_became_aware": working_days_ago(2),
-        },
-    )
+    other = notifiable_death(chain, aware=working_days_ago(2))
     with pytest.raises(ValidationFailed) as exc:
         services.notification_record_sent(
             actor=chain["manager"], case=other, sent_on=working_days_ago(3), panel_reference="SIN-9"
@@ -83,19 +84,7 @@ def test_notification_before_awareness_is_refused(chain):
 
 
 def test_late_notification_needs_a_reason(chain):
-    case = services.case_open(actor=chain["manager"], partnership=chain["partnership"], children=[{"name": "C"}])
-    services.notification_update(
-        actor=chain["manager"],
-        case=case,
-        version=case.version,
-        children=[{"name": "C"}],
-        fields={
-            "nature": "death",
-            "abuse_or_neglect": "known",
-            "in_area": True,
-            "la_became_aware": working_days_ago(9),
-        },
-    )
+    case = notifiable_death(chain, aware=working_days_ago(9))
     with pytest.raises(ValidationFailed) as exc:
         services.notification_record_sent(
             actor=chain["manager"], case=case, sent_on=working_days_ago(1), panel_reference="SIN-2"
