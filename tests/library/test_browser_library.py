@@ -19,7 +19,7 @@ from cspr.library.services import library_report_ingest, library_theme_confirm
 from cspr.partnerships.demo import current_code
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.roles import Role
-from tests.browser import assert_accessible, browser, page  # noqa: F401
+from tests.browser import assert_accessible
 from tests.conftest import PASSWORD
 from tests.library.conftest import EXPLOITATION, NEGLECT, SLEEP
 
@@ -162,7 +162,7 @@ def _result_titles(tab: Any) -> list[str]:
     return tab.locator(".cspr-results h3").all_inner_texts()
 
 
-def test_the_public_searches_filters_and_pages_through_the_library(live_server, page, library):  # noqa: F811
+def test_the_public_searches_filters_and_pages_through_the_library(live_server, page, library):
     page.goto(live_server.url + "/library/")
     assert _results_heading(page) == "25 reports"
     assert "Unpublished draft" not in page.content()
@@ -222,7 +222,7 @@ def test_the_public_searches_filters_and_pages_through_the_library(live_server, 
     _screenshot(page, "invalid-query")
 
 
-def test_the_facet_form_works_from_the_keyboard_with_visible_focus(live_server, page, library):  # noqa: F811
+def test_the_facet_form_works_from_the_keyboard_with_visible_focus(live_server, page, library):
     page.goto(live_server.url + "/library/?q=health+visitor")
     page.get_by_role("button", name="Search", exact=True).focus()
     reached: list[dict[str, Any]] = []
@@ -260,7 +260,7 @@ def test_the_facet_form_works_from_the_keyboard_with_visible_focus(live_server, 
 
 def test_a_report_page_leads_to_reviews_like_it_and_to_the_recurrent_themes(
     live_server,
-    page,  # noqa: F811
+    page,
     library,
     curator,
 ):
@@ -315,7 +315,7 @@ def test_a_report_page_leads_to_reviews_like_it_and_to_the_recurrent_themes(
     _screenshot(page, "themes")
 
 
-def test_the_recurrent_themes_page_says_when_nothing_is_confirmed(live_server, page, library):  # noqa: F811
+def test_the_recurrent_themes_page_says_when_nothing_is_confirmed(live_server, page, library):
     page.goto(live_server.url + "/library/themes/")
     assert page.get_by_text("No themes have been confirmed yet.").is_visible()
     assert page.locator(".cspr-chart").count() == 0
@@ -324,7 +324,7 @@ def test_the_recurrent_themes_page_says_when_nothing_is_confirmed(live_server, p
 
 def test_a_panel_member_signs_in_and_confirms_and_rejects_theme_suggestions(
     live_server,
-    page,  # noqa: F811
+    page,
     library,
     curator,
 ):
@@ -382,7 +382,7 @@ def test_a_panel_member_signs_in_and_confirms_and_rejects_theme_suggestions(
     assert_accessible(page)
 
 
-def test_search_report_and_themes_pages_reflow_on_a_narrow_screen(live_server, page, library, curator):  # noqa: F811
+def test_search_report_and_themes_pages_reflow_on_a_narrow_screen(live_server, page, library, curator):
     """WCAG 1.4.10: at 320 CSS pixels wide nothing needs scrolling sideways except a wide table, which scrolls
     inside its own focusable region."""
     _confirm_themes(curator, library)
