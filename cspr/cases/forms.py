@@ -155,7 +155,7 @@ class ChildForm(forms.Form):
 
     name = forms.CharField(label="Full name", required=False, max_length=200)
     other_names = forms.CharField(label="Other names used", required=False, max_length=500)
-    date_of_birth = _date("Date of birth", required=False, noun="date of birth")
+    date_of_birth = _date("Date of birth", required=False, noun="date of birth", help_text="For example, 31 3 2019")
     sex = forms.ChoiceField(label="Sex", choices=Child.Sex.choices, required=False, widget=forms.RadioSelect)
     ethnicity = forms.CharField(label="Ethnicity", required=False, max_length=120)
     disability = forms.CharField(label="Disability", required=False, max_length=500)

@@ -3,6 +3,7 @@ services, and show every service error against its field (DESIGN.md rules 1, 2 a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -81,15 +82,25 @@ def form_page(
     )
 
 
-def run_service(request: HttpRequest, form: forms.Form, call: Callable[[], Any], success: str) -> bool:
-    """Call a service; on a ServiceError show it on the form and return False (nothing was written)."""
+def run_service(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[], Any],
+    success: str,
+    place_errors: Callable[[ServiceError], None] | None = None,
+) -> bool:
+    """Call a service; on a ServiceError show it on the form and return False (nothing was written).
+    ``place_errors`` puts the service's field errors on a page with more than one form."""
     try:
         call()
     except StaleEdit as exc:
         form.add_error(None, exc.message)
         return False
     except ServiceError as exc:
-        apply_service_errors(form, exc)
+        if place_errors is not None:
+            place_errors(exc)
+        else:
+            apply_service_errors(form, exc)
         return False
     if request.method == "POST":
         draft_done(request)
@@ -347,6 +358,34 @@ def _child_forms(request: HttpRequest, case: Case) -> list[ChildForm]:
     return result
 
 
+def _child_slot_used(child: ChildForm) -> bool:
+    """A child's space holds something: saved details, typed answers or errors."""
+    if child.errors or any(child.initial.values()):
+        return True
+    prefix = f"{child.prefix}-"
+    return child.is_bound and any(str(v).strip() for k, v in child.data.items() if k.startswith(prefix))
+
+
+_CHILD_ERROR = re.compile(r"child_(\d+)_(\w+)")
+
+
+def _place_notification_errors(exc: ServiceError, form: forms.Form, children: list[ChildForm]) -> None:
+    """The service names a child's error ``child_<n>_<field>``, n counting the children sent; show it on that
+    child's own field so the error summary links to it, as the notification's own fields' errors do."""
+    placed = False
+    for name, message in exc.field_errors.items():
+        match = _CHILD_ERROR.fullmatch(name)
+        if name in form.fields:
+            form.add_error(name, message)
+        elif match and 0 < int(match[1]) <= len(children) and match[2] in children[int(match[1]) - 1].fields:
+            children[int(match[1]) - 1].add_error(match[2], message)
+        else:
+            form.add_error(None, message)
+        placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
 @login_required
 def notification_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case(request, case_id)
@@ -361,11 +400,8 @@ def notification_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     child_forms = _child_forms(request, case)
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in child_forms):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        children = [
-            dict(f.cleaned_data)
-            for f in child_forms
-            if f.cleaned_data.get("name") or f.cleaned_data.get("date_of_birth")
-        ]
+        filled = [f for f in child_forms if f.cleaned_data.get("name") or f.cleaned_data.get("date_of_birth")]
+        children = [dict(f.cleaned_data) for f in filled]
         ok = run_service(
             request,
             form,
@@ -378,6 +414,7 @@ def notification_edit(request: HttpRequest, case_id: int) -> HttpResponse:
                 request=request,
             ),
             "The notification has been saved.",
+            place_errors=lambda exc: _place_notification_errors(exc, form, filled),
         )  # type: ignore[arg-type]
         if ok:
             return redirect("cases:detail", case.pk)
@@ -389,6 +426,7 @@ def notification_edit(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "form": form,
             "child_forms": child_forms,
+            "child_slots": [(f, i == 0 or _child_slot_used(f)) for i, f in enumerate(child_forms)],
             "eligibility": eligibility,
             "clocks": [c for c in clock_rows(case) if c["id"] in {"notify-panel", "inform-partners"}],
             "page_has_errors": bool(form.errors) or any(f.errors for f in child_forms),
