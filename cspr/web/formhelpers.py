@@ -93,8 +93,13 @@ def _error(bound: forms.BoundField) -> dict[str, str] | None:
     return {"text": " ".join(str(e) for e in bound.errors)} if bound.errors else None
 
 
+def _text_or_html(value: Any) -> dict[str, Any]:
+    """Markup (say, with a visually hidden part that tells apart fields that look alike) is passed as html."""
+    return {"html": value} if isinstance(value, Markup) else {"text": value}
+
+
 def _label(bound: forms.BoundField, opts: dict[str, Any]) -> dict[str, Any]:
-    label: dict[str, Any] = {"text": opts.get("label", bound.label)}
+    label: dict[str, Any] = _text_or_html(opts.get("label", bound.label))
     if opts.get("heading"):
         label.update({"isPageHeading": True, "classes": "govuk-label--l"})
     elif opts.get("label_classes"):
@@ -103,7 +108,7 @@ def _label(bound: forms.BoundField, opts: dict[str, Any]) -> dict[str, Any]:
 
 
 def _legend(bound: forms.BoundField, opts: dict[str, Any]) -> dict[str, Any]:
-    legend: dict[str, Any] = {"text": opts.get("label", bound.label)}
+    legend: dict[str, Any] = _text_or_html(opts.get("label", bound.label))
     if opts.get("heading"):
         legend.update({"isPageHeading": True, "classes": "govuk-fieldset__legend--l"})
     else:
