@@ -13,6 +13,7 @@ from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from markupsafe import Markup
 
 from cspr.web import formhelpers
 
@@ -35,6 +36,13 @@ def govuk_date(value: datetime.date | datetime.datetime | None, with_time: bool 
             text += f" at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
         return text
     return f"{value.day} {value:%B %Y}"
+
+
+def paragraphs(value: object, classes: str = "govuk-body") -> Markup:
+    """Text typed over several lines, as one paragraph per non-empty line, escaped. Reasons, advice and
+    rationales are written in paragraphs; shown as one run of text they lose the breaks between them."""
+    lines = [line.strip() for line in str(value or "").splitlines() if line.strip()]
+    return Markup("").join(Markup('<p class="{}">{}</p>').format(classes, line) for line in lines)
 
 
 def environment(**options: Any) -> Environment:
@@ -60,5 +68,6 @@ def environment(**options: Any) -> Environment:
         }
     )
     env.filters["govuk_date"] = govuk_date
+    env.filters["paragraphs"] = paragraphs
     formhelpers.bind_environment(env)
     return env
