@@ -168,6 +168,8 @@ def test_the_chain_runs_through_the_api_from_referral_to_the_panel_agreeing_afte
     assert [r["id"] for r in health.call("get", "/requests")] == [request["id"]]
     answered = health.call("post", f"/requests/{request['id']}/response", {"response": "Seen once by the HV"})
     assert answered["status"] == "answered"
+    again = health.call("post", f"/requests/{request['id']}/response", {"response": "Second thoughts"}, expect=409)
+    assert "already been answered" in again["detail"]
     assert m.call("get", f"/{cid}/rapid-review/requests")[0]["response"] == "Seen once by the HV"
     episode = m.call(
         "post",
