@@ -86,7 +86,6 @@ RULES: dict[str, Rule] = {
     "api/v1/docs": Rule("public", _p("/api/v1/docs")),
     "api/v1/me": Rule("api", _p("/api/v1/me")),
     "api/v1/cases/": Rule("api", _p("/api/v1/cases/")),
-    "api/v1/cases/<case_id>": Rule("api", _p("/api/v1/cases/{case_id}")),
 }
 
 try:  # Rules contributed by apps that register their own URLs (kept beside their tests).

@@ -393,3 +393,19 @@ def test_moving_on_with_an_open_request_leaves_the_summaries_clock_running(chain
     )
     services.rapid_review_submit_for_decision(actor=chain["manager"], case=case)
     assert not CaseDate.objects.filter(case=case, event="agency_summaries_returned").exists()
+
+
+def test_an_answered_request_cannot_be_withdrawn(chain):
+    case = notified_case(chain)
+    request = services.agency_request_create(
+        actor=chain["manager"],
+        case=case,
+        organisation=chain["orgs"]["nhs_trust"],
+        contributor=chain["health"],
+        shared_facts="facts",
+    )
+    services.agency_request_respond(actor=chain["health"], agency_request=request, response="answer")
+    request.refresh_from_db()
+    with pytest.raises(IllegalTransition):
+        services.agency_request_withdraw(actor=chain["manager"], agency_request=request)
+    assert AgencyRequest.objects.get(pk=request.pk).status == "answered"

@@ -22,7 +22,7 @@ from cspr.cases.services.common import (
     require_text,
 )
 from cspr.cases.state import case_transition
-from cspr.core.errors import NotFound, ValidationFailed
+from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
@@ -190,7 +190,7 @@ def notification_update(
     how to fix it; nothing is saved unless everything is valid."""
     require_business_manager(actor, case)
     if case.state not in {CaseState.NOTIFICATION, CaseState.RAPID_REVIEW}:
-        raise ValidationFailed("The notification can no longer be changed at this stage of the case.")
+        raise IllegalTransition("The notification can no longer be changed at this stage of the case.")
     unknown = set(fields) - set(NOTIFICATION_FIELDS)
     if unknown:
         raise ValidationFailed(f"Unknown notification fields: {', '.join(sorted(unknown))}.")

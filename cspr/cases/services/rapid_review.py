@@ -277,9 +277,11 @@ def agency_request_respond(
 def agency_request_withdraw(*, actor: Any, agency_request: AgencyRequest, request: Any = None) -> None:
     require_business_manager(actor, agency_request.case)
     with transaction.atomic():
-        AgencyRequest.objects.filter(pk=agency_request.pk, status=AgencyRequest.Status.OPEN).update(
+        withdrawn = AgencyRequest.objects.filter(pk=agency_request.pk, status=AgencyRequest.Status.OPEN).update(
             status=AgencyRequest.Status.WITHDRAWN
         )
+        if not withdrawn:
+            raise IllegalTransition("Only a request still waiting for an answer can be withdrawn.")
         audit_record(
             actor=actor,
             action="agency_request.withdrawn",
