@@ -28,8 +28,9 @@ from .definitions import ProcessDefinitionError, available_processes, load_proce
 __all__ = ["build_parser", "main"]
 
 PROG = "cspr timescales"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INTEGER = re.compile(r"^[+-]?\d{1,6}$")
+# ASCII only: Unicode-aware \d would read a full-width or Arabic-Indic digit as a number.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_INTEGER = re.compile(r"^[+-]?\d{1,6}$", re.ASCII)
 
 
 class UsageError(Exception):

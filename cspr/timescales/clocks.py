@@ -543,13 +543,16 @@ class _ClockBuilder:
             return ClockStatus.RUNNING, None, None, None, "running; the due date waits on a pause."
         if today > due:
             late = between(due, today)
-            return (
-                ClockStatus.OVERDUE,
-                None,
-                late,
-                None,
-                f"overdue: due {format_date(due)}, {_days(late)} late on {format_date(today)}.",
-            )
+            if late == 0:
+                # Passed over a weekend or holiday: no working day is lost yet, so "0 working days late"
+                # would read as on time. Say when the first working day of lateness falls instead.
+                first_late = self.calendar.add_working_days(due, 1)
+                summary = (
+                    f"overdue: due {format_date(due)}; it will be 1 working day late on {format_date(first_late)}."
+                )
+            else:
+                summary = f"overdue: due {format_date(due)}, {_days(late)} late on {format_date(today)}."
+            return ClockStatus.OVERDUE, None, late, None, summary
         to_go = between(today, due)
         status = ClockStatus.DUE_SOON if to_go <= self.due_soon_days else ClockStatus.RUNNING
         when = "due today" if due == today else f"due {format_date(due)}, {_days(to_go)} to go"

@@ -51,7 +51,7 @@ from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Literal
 
 from .calendars import NATIONS, UnknownNation, WorkingCalendar, normalise_nation
 
@@ -521,7 +521,7 @@ class _Parser:
         if type(value) is not int:
             self.error(f"{where}.{key}", f"must be a whole number, not {value!r}")
             return None
-        return cast(int, value)
+        return value
 
     def override(
         self,
@@ -542,7 +542,7 @@ class _Parser:
         if type(value) is int and not _within(value, minimum, maximum):
             self.error(where, f"{value} is outside {minimum}..{maximum}")
             return default
-        return cast(SettingValue, value)
+        return value
 
     # -- events -----------------------------------------------------------------------------------------
 

@@ -102,6 +102,18 @@ def test_inform_partners_runs_then_is_due_soon_then_overdue_in_working_days(
     assert (c.status, c.working_days_to_go, c.working_days_late) == (status, to_go, late)
 
 
+def test_a_deadline_passed_over_a_weekend_is_overdue_and_says_when_it_becomes_a_working_day_late() -> None:
+    # Notified Tuesday 15 December 2026: 15 working days (Christmas and New Year skipped) is Friday 8 January
+    # 2027. On Saturday 9th it is overdue, but no working day is lost until Monday 11th.
+    sent = {**AWARE, "notification_sent": D(2026, 12, 15)}
+    weekend = clock("rapid-review", sent, today=D(2027, 1, 9))
+    assert weekend.effective_due == D(2027, 1, 8)
+    assert (weekend.status, weekend.working_days_late) == (ClockStatus.OVERDUE, 0)
+    assert "will be 1 working day late on Monday 11 January 2027" in weekend.explanation[0]
+    monday = clock("rapid-review", sent, today=D(2027, 1, 11))
+    assert (monday.status, monday.working_days_late) == (ClockStatus.OVERDUE, 1)
+
+
 def test_inform_partners_is_met_by_the_partners_informed_event() -> None:
     c = clock("inform-partners", {**AWARE, "partners_informed": D(2026, 12, 18)}, today=D(2027, 1, 5))
     assert c.status is ClockStatus.MET

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -109,6 +110,8 @@ def test_processes_lists_the_shipped_processes(capsys: pytest.CaptureFixture[str
         (["between", "2026-12-18", "tomorrow"], "bad date 'tomorrow'"),
         (["add-working-days", "2026-12-18", "five"], "malformed number 'five'"),
         (["add-working-days", "2026-12-18", "5.5"], "malformed number '5.5'"),
+        (["add-working-days", "2026-12-18", "\uff15"], "malformed number '\uff15'"),
+        (["add-working-days", "\uff12\uff10\uff12\uff16-12-18", "5"], "use YYYY-MM-DD"),
         (["explain", "2026-12-18", "5", "--nation", "france"], "unknown nation 'france'"),
         (["add-working-days", "9999-12-30", "5"], "outside the supported dates"),
         (["add-working-days", "2026-12-18", "5", "--open", "2026-12-19"], "weekends never count"),
@@ -151,3 +154,23 @@ def test_python_dash_m_runs_the_same_commands() -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1
+
+
+def test_the_installed_cspr_command_runs_the_timescales_commands() -> None:
+    """The console script (not just the module) reaches the timescales CLI, with its exit status."""
+    cspr = Path(sys.executable).with_name("cspr")
+    done = subprocess.run(
+        [str(cspr), "timescales", "add-working-days", "2026-12-18", "5", "--nation", "england"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "2026-12-29\n")
+    bad = subprocess.run(
+        [str(cspr), "timescales", "between", "2026-12-18", "2026-12-29", "--nation", "narnia"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert "unknown nation 'narnia'" in bad.stderr
