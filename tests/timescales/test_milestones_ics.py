@@ -121,3 +121,21 @@ def test_text_is_escaped_and_long_lines_are_folded_without_splitting_characters(
 def test_a_case_reference_is_required() -> None:
     with pytest.raises(ValueError, match="case reference"):
         milestones_to_ics(case_reference=" ", clocks=[])
+
+
+def test_an_independent_rfc5545_parser_reads_every_milestone_back() -> None:
+    """The export opens in calendar software: icalendar (a separate implementation) parses it strictly."""
+    import icalendar
+
+    ics = export()
+    calendar = icalendar.Calendar.from_ical(ics)
+    assert calendar.errors == []
+    parsed = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    ours = {e["UID"]: e for e in events_in(ics)}
+    assert parsed.keys() == ours.keys() and parsed
+    for uid, event in parsed.items():
+        assert event.errors == []
+        start = event.decoded("DTSTART")
+        assert isinstance(start, date) and not isinstance(start, datetime)  # all-day events
+        assert start.strftime("%Y%m%d") == ours[uid]["DTSTART;VALUE=DATE"]
+        assert "CSPR-2026-014: " in str(event["SUMMARY"])
