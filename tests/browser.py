@@ -62,6 +62,9 @@ def assert_accessible(page: Any) -> None:
     """Run axe on the current page; fail with its report when any WCAG 2.2 A/AA rule is violated."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A click that navigates returns once the new document is committed, not loaded: on a busy machine axe
+    # could otherwise read a half-parsed page (no <main>, no <h1>) and report problems the page does not have.
+    page.wait_for_load_state("load")
     results = Axe().run(page, options=AXE_OPTIONS)
     if results.violations_count:
         report = results.generate_report()
