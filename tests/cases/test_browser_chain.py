@@ -48,6 +48,7 @@ class People:
         return self.pages[who]
 
     def check(self, page: Any) -> None:
+        page.wait_for_load_state("load")  # the key below reads the page, so it must be the loaded one
         state = page.locator("#case-state")
         key = "|".join(
             (
