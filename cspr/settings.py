@@ -84,7 +84,11 @@ FIELD_ENCRYPTION_KEYS = [
 AUDIT_HMAC_KEY = env("AUDIT_HMAC_KEY") or _dev["AUDIT_HMAC_KEY"]
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION and not TESTING)
-ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS") or "127.0.0.1,localhost,testserver").split(",")]
+# Production answers only the host names it is given: no default, so a forgotten ALLOWED_HOSTS refuses every
+# request (and `check --deploy` names it) instead of answering "testserver". Development and tests keep the
+# loopback names and Django's test client host.
+_DEFAULT_HOSTS = "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS") or _DEFAULT_HOSTS).split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env("CSRF_TRUSTED_ORIGINS") or "").split(",") if o.strip()]
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 

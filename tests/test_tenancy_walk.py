@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cspr.cases.services import case_open
 from cspr.partnerships.models import Invitation
-from cspr.partnerships.roles import Role
+from cspr.partnerships.roles import NATIONAL_ROLES, Role
 from cspr.partnerships.services import api_token_create, invitation_create
 
 
@@ -242,3 +242,117 @@ def test_partnership_a_sees_its_own_case(
     response = client.get(f"/cases/{world['values']['case_id']}/")
     assert response.status_code == 200
     assert "Zebedee Secretname" in response.content.decode()
+
+
+# --- Password only: signed in with the first factor but not the second ----------------------------------------
+
+PRIVATE_REPORT_TEXT = "Secret unpublished draft: PRIVATE-LIBRARY-ALPHA learning about neglect."
+# Routes a half signed-in user reaches as themselves, because they finish or abandon signing in.
+SIGN_IN_JOURNEY_PAGES = {"sign-in/two-factor/": 200, "sign-out/": 200}
+
+
+@pytest.fixture
+def every_role(world: dict[str, Any], two_partnerships: dict[str, Any]) -> Any:
+    """One person holding every role there is in partnership A and nationally, so nothing they could see
+    once fully signed in is out of reach because of their roles: only the missing second factor stops them."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cspr.library.services import library_report_ingest
+    from cspr.partnerships.models import Membership, Organisation, User
+
+    a = two_partnerships["a"]
+    user = User.objects.create_user("every-role@example.gov.uk", "correct horse battery staple", full_name="All Roles")
+    trust = Organisation.objects.get(partnership=a, kind="nhs_trust")
+    for role in Role:
+        national = role in NATIONAL_ROLES
+        Membership.objects.create(
+            user=user,
+            partnership=None if national else a,
+            organisation=trust if role == Role.AGENCY_CONTRIBUTOR else None,
+            role=role.value,
+        )
+    TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    report = library_report_ingest(
+        actor=None, name="alpha-draft.txt", data=PRIVATE_REPORT_TEXT.encode(), partnership=a, is_public=False
+    ).report
+    world["values"]["private_report_id"] = report.pk
+    world["secrets"].append("PRIVATE-LIBRARY-ALPHA")
+    return user
+
+
+def _password_only(user: Any) -> Client:
+    """A client signed in as after the password step: the session has a user but no verified device."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _request(client: Client, rule: Rule, url: str) -> Any:
+    return getattr(client, rule.method)(url)
+
+
+@pytest.mark.django_db
+def test_a_password_only_session_reaches_nothing_beyond_sign_in_and_public_pages(every_role: Any, world: dict) -> None:
+    """Every URL of the service, walked as someone holding every role who has given only their password: each
+    sends them to the second-factor step, or answers exactly as it answers an anonymous visitor (API routes
+    included, through the session cookie), and none shows partnership data."""
+    checked = 0
+    for route in walk(get_resolver().url_patterns):
+        rule = RULES[route]
+        assert rule.path is not None
+        url = rule.path(world["values"])
+        response = _request(_password_only(every_role), rule, url)  # fresh each time: one URL is sign-out
+        where = f"password-only {rule.method.upper()} {url}"
+        _assert_no_secrets(response.content.decode("utf-8", errors="replace"), world["secrets"], where)
+        if response.status_code == 302 and response["Location"].startswith("/sign-in/two-factor/"):
+            checked += 1
+            continue
+        if route in SIGN_IN_JOURNEY_PAGES:
+            assert response.status_code == SIGN_IN_JOURNEY_PAGES[route], f"{where} answered {response.status_code}"
+        else:
+            assert rule.kind in {"public", "api"}, f"{where} answered {response.status_code}, not the 2FA step"
+            anonymous = _request(Client(), rule, url)
+            assert response.status_code == anonymous.status_code, (
+                f"{where} answered {response.status_code}; an anonymous visitor gets {anonymous.status_code}"
+            )
+            if response.status_code == 302:
+                assert response["Location"] == anonymous["Location"], where
+        checked += 1
+    assert checked == len(list(walk(get_resolver().url_patterns)))
+
+
+@pytest.mark.django_db
+def test_a_password_only_session_cannot_see_or_curate_a_partnerships_private_report(
+    every_role: Any, world: dict[str, Any], client_for: Any
+) -> None:
+    report_id = world["values"]["private_report_id"]
+    half = _password_only(every_role)
+    for url in ("/library/?q=neglect", f"/library/reports/{report_id}/", "/library/themes/review/"):
+        response = half.get(url)
+        assert response.status_code == 302 and response["Location"] == "/sign-in/two-factor/", url
+    assert half.post(f"/library/reports/{report_id}/themes/decide/", {"theme": "neglect"}).status_code == 302
+    # The API answers the session as an anonymous visitor: the private report is neither found nor listed.
+    assert half.get(f"/api/v1/library/reports/{report_id}").status_code == 404
+    assert "PRIVATE-LIBRARY-ALPHA" not in half.get("/api/v1/library/search?q=neglect").content.decode()
+    # The same person with both factors does see it, so the checks above could fail.
+    full = client_for(every_role)
+    assert "PRIVATE-LIBRARY-ALPHA" in full.get(f"/library/reports/{report_id}/").content.decode()
+    assert "PRIVATE-LIBRARY-ALPHA" in full.get("/api/v1/library/search?q=neglect").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_bearer_token_keeps_its_owners_access_beside_a_password_only_session(
+    every_role: Any, world: dict[str, Any]
+) -> None:
+    """Tokens are created on the account page, which needs both factors; once made, a token acts with its
+    owner's memberships whatever session cookie rides along with it."""
+    half = _password_only(every_role)
+    assert half.post("/account/tokens/", {"name": "made half signed in"})["Location"] == "/sign-in/two-factor/"
+    assert not every_role.api_tokens.filter(name="made half signed in").exists()
+    _, raw = api_token_create(actor=every_role, name="made after full sign-in")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    me = half.get("/api/v1/me", **bearer)
+    assert me.status_code == 200 and me.json()["panel_member"] is True
+    cases = half.get("/api/v1/cases/", **bearer)
+    assert cases.status_code == 200 and "Child Zed" in cases.content.decode()
+    assert half.get("/api/v1/me").status_code == 401

@@ -36,6 +36,13 @@ def fernet() -> MultiFernet:
     return _multifernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
+def first_key_fernet() -> Fernet:
+    """The key that encrypts: what ``cspr rotate-keys`` moves every stored value and file to."""
+    fernet()  # the same checks and messages as every other use of the keys
+    key = settings.FIELD_ENCRYPTION_KEYS[0]
+    return Fernet(key.encode() if isinstance(key, str) else key)
+
+
 def encrypt_text(value: str) -> str:
     return fernet().encrypt(value.encode("utf-8")).decode("ascii")
 

@@ -8,25 +8,28 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
 from cspr.core.drafts import draft_data_from_post, draft_save
 
-# Paths that work without a verified second factor: the sign-in journey itself and public pages.
-_OPEN_PREFIXES = (
+# A signed-in user who has not yet given the second factor is only half signed in. They reach, as themselves,
+# only the journey that finishes (or abandons) signing in; these paths need to know who they are.
+_SIGN_IN_JOURNEY = (
     "/static/",
     "/sign-in",
     "/sign-out",
     "/password-reset",
     "/invitations/",
-    "/api/",
-    "/library",
     "/healthz",
-    "/accessibility",
     "/favicon.ico",
     "/robots.txt",
 )
+# Paths that must answer without a redirect (machines, and the statements every page links to): a half
+# signed-in user reaches them as an anonymous visitor, so a session cookie from a password alone never adds
+# anything to what they show. API clients authenticate with their bearer token, which replaces the user.
+_AS_ANONYMOUS = ("/api/", "/accessibility", "/privacy")
 _ACTIVITY_KEY = "cspr_last_activity"
 
 
@@ -68,21 +71,23 @@ class IdleTimeoutMiddleware:
 
 
 class TwoFactorRequiredMiddleware:
-    """Every account uses two-factor authentication: until the second factor is verified in this session,
-    a signed-in user can reach only the pages that enrol or check it (the issue's sign-in requirement)."""
+    """Every account uses two-factor authentication (the issue's sign-in requirement). Until the second factor
+    is verified in this session, a signed-in user reaches the sign-in journey as themselves, the API and the
+    statements as an anonymous visitor, and is sent to the second-factor step from every other page: the
+    public library included, since a half signed-in user is not anonymous there and must not be treated as a
+    member of their partnerships either (its pages show a partnership's private reports and theme curation).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()
-            and not request.path.startswith(_OPEN_PREFIXES)
-        ):
-            return HttpResponseRedirect(reverse("two_factor"))
+        if user is not None and user.is_authenticated and not user.is_verified():
+            if request.path.startswith(_AS_ANONYMOUS):
+                request.user = AnonymousUser()
+            elif not request.path.startswith(_SIGN_IN_JOURNEY):
+                return HttpResponseRedirect(reverse("two_factor"))
         return self.get_response(request)
 
 

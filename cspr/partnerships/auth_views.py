@@ -161,6 +161,9 @@ def _enrol(request: HttpRequest, form: TokenForm) -> HttpResponse:
 @login_required
 def backup_codes(request: HttpRequest) -> HttpResponse:
     """Show newly issued backup codes once."""
+    if not request.user.is_verified():
+        # On the sign-in journey's path, but only for a session that has just given its second factor.
+        return redirect("two_factor")
     codes = request.session.pop("cspr_backup_codes", None)
     after = request.session.pop("cspr_after_codes", reverse("home"))
     if not codes:

@@ -47,8 +47,25 @@ class Access:
         return sorted(p for p, roles in self.roles_by_partnership.items() if roles & PARTNERSHIP_WIDE_ROLES)
 
 
+def _second_factor_missing(user: Any) -> bool:
+    """True for a request's user who signed in with a password but not (yet) the second factor.
+
+    django-otp's middleware gives the request's user ``is_verified()``; users reached any other way (a bearer
+    token, which is issued only after a full sign-in, the command line, a background task) carry no such
+    method and are trusted through their own channel."""
+    is_verified = getattr(user, "is_verified", None)
+    return callable(is_verified) and not is_verified()
+
+
 def access_for(user: Any) -> Access:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    """What ``user`` may reach. A half signed-in user (password only) reaches what an anonymous visitor does:
+    a second wall behind TwoFactorRequiredMiddleware, so a page left open to them leaks nothing."""
+    if (
+        user is None
+        or not getattr(user, "is_authenticated", False)
+        or not user.is_active
+        or _second_factor_missing(user)
+    ):
         return Access(user_id=None)
     by_partnership: dict[int, set[Role]] = {}
     national: set[Role] = set()

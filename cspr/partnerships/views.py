@@ -61,9 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def account(request: HttpRequest) -> HttpResponse:
-    form = ApiTokenForm()
+def _account_page(request: HttpRequest, form: ApiTokenForm, **context: Any) -> HttpResponse:
     return render(
         request,
         "partnerships/account.html",
@@ -71,14 +69,23 @@ def account(request: HttpRequest) -> HttpResponse:
             "memberships": selectors.user_memberships(user=request.user),
             "tokens": selectors.api_tokens_for_user(user=request.user),
             "form": form,
-            "new_token": request.session.pop("cspr_new_token", None),
+            **context,
         },
     )
 
 
 @login_required
-@require_POST
+def account(request: HttpRequest) -> HttpResponse:
+    return _account_page(request, ApiTokenForm(), new_token=request.session.pop("cspr_new_token", None))
+
+
+@login_required
 def api_token_create(request: HttpRequest) -> HttpResponse:
+    """Create a token (POST). A GET comes back here after an idle sign-out ended the session while the form
+    was being posted: the account page is shown with the token's name kept from the draft."""
+    if request.method != "POST":
+        initial = draft_restore(request)
+        return _account_page(request, ApiTokenForm(initial=initial), draft_restored=bool(initial))
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
@@ -86,18 +93,10 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             apply_service_errors(form, exc)
         else:
+            draft_done(request)
             request.session["cspr_new_token"] = raw
             return redirect("account")
-    return render(
-        request,
-        "partnerships/account.html",
-        {
-            "memberships": selectors.user_memberships(user=request.user),
-            "tokens": selectors.api_tokens_for_user(user=request.user),
-            "form": form,
-            "page_has_errors": True,
-        },
-    )
+    return _account_page(request, form, page_has_errors=True)
 
 
 @login_required
@@ -170,19 +169,26 @@ def person_invite(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _people_partnership(request, slug)
-    form = OrganisationForm(request.POST or None)
+    initial = draft_restore(request)
+    form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_create(actor=request.user, partnership=partnership, **form.cleaned_data)
         except ServiceError as exc:
             apply_service_errors(form, exc)
         else:
+            draft_done(request)
             messages.success(request, f"{form.cleaned_data['name']} is now an agency of {partnership.name}.")
             return redirect("people", slug=partnership.slug)
     return render(
         request,
         "partnerships/organisation_add.html",
-        {"partnership": partnership, "form": form, "page_has_errors": bool(form.errors)},
+        {
+            "partnership": partnership,
+            "form": form,
+            "page_has_errors": bool(form.errors),
+            "draft_restored": bool(initial),
+        },
     )
 
 

@@ -101,3 +101,81 @@ def test_cspr_rotate_keys_command_runs_from_the_command_line(tmp_path):
     result = run("rotate-keys")
     assert result.returncode == 0, result.stderr
     assert "re-encrypted with the first key" in result.stdout
+
+
+# --- Attachment files -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(tmp_path, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    return tmp_path
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def attachment(case, media):
+    from cspr.cases.services.attachments import attachment_add
+
+    manager = case.partnership.memberships.get(role=Role.BUSINESS_MANAGER).user
+    return attachment_add(actor=manager, case=case, name="strategy-minutes.pdf", data=PDF)
+
+
+@pytest.mark.django_db
+def test_rotate_keys_re_encrypts_attachment_files_so_they_download_after_the_old_key_is_gone(
+    attachment, media, settings
+):
+    from tests.conftest import verified_client
+
+    old = settings.FIELD_ENCRYPTION_KEYS[0]
+    new = Fernet.generate_key().decode()
+    stored = media / attachment.storage_name
+    before = stored.read_bytes()
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new, old]):
+        call_command("rotate_keys")
+        rotated = stored.read_bytes()
+        assert rotated != before and Fernet(new.encode()).decrypt(rotated) == PDF
+        call_command("rotate_keys")  # a second run finds the file under the first key and leaves it alone
+        assert stored.read_bytes() == rotated
+    assert [p.name for p in stored.parent.iterdir()] == [stored.name]  # no temporary file left beside it
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new]):
+        manager = attachment.case.partnership.memberships.get(role=Role.BUSINESS_MANAGER).user
+        download = verified_client(manager).get(f"/cases/{attachment.case_id}/attachments/{attachment.pk}/")
+        assert download.status_code == 200 and download.content == PDF
+
+
+@pytest.mark.django_db
+def test_a_failed_file_rotation_leaves_the_old_file_readable(attachment, media, settings, monkeypatch):
+    from cspr.cases.services import attachments
+
+    old = settings.FIELD_ENCRYPTION_KEYS[0]
+    stored = media / attachment.storage_name
+    before = stored.read_bytes()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(attachments.os, "replace", disk_full)
+    with override_settings(FIELD_ENCRYPTION_KEYS=[Fernet.generate_key().decode(), old]), pytest.raises(OSError):
+        call_command("rotate_keys")
+    assert stored.read_bytes() == before
+    assert [p.name for p in stored.parent.iterdir()] == [stored.name]
+    assert attachments.attachment_read(attachment) == PDF
+
+
+@pytest.mark.django_db
+def test_rotate_keys_stops_and_names_an_attachment_no_key_opens(attachment, media, settings):
+    from django.core.management.base import CommandError
+
+    old = settings.FIELD_ENCRYPTION_KEYS[0]
+    (media / attachment.storage_name).write_bytes(Fernet(Fernet.generate_key()).encrypt(PDF))
+    with (
+        override_settings(FIELD_ENCRYPTION_KEYS=[Fernet.generate_key().decode(), old]),
+        pytest.raises(CommandError, match=f"attachment {attachment.pk} "),
+    ):
+        call_command("rotate_keys")

@@ -94,3 +94,47 @@ def test_idle_warning_is_on_every_signed_in_page(manager, client_for):
 @pytest.mark.django_db
 def test_signed_out_visitors_get_no_idle_warning():
     assert 'id="idle-warning"' not in Client().get("/sign-in/").content.decode()
+
+
+def _csrf_client(user) -> Client:
+    """A verified client that checks CSRF tokens, as a browser's requests are checked."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client
+
+
+def _stay_signed_in_token(body: str) -> str:
+    import re
+
+    form = re.search(
+        r'<form method="post" action="/session/keep-alive/"[^>]*id="idle-keep-alive">(.*?)</form>', body, re.S
+    )
+    assert form, "the idle warning has no 'Stay signed in' form"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(1))
+    assert token, "the 'Stay signed in' form carries no CSRF token"
+    return token.group(1)
+
+
+@pytest.mark.django_db
+def test_stay_signed_in_works_from_a_page_with_no_other_form_and_renews_the_session(manager):
+    client = _csrf_client(manager)
+    home = client.get("/home/").content.decode()
+    assert home.count("<form") == 1, "this test needs a page whose only form is the idle warning's"
+    token = _stay_signed_in_token(home)
+    with _later(26):
+        assert client.post("/session/keep-alive/", {"csrfmiddlewaretoken": token}).status_code == 204
+    with _later(26 + 29):  # 55 minutes after the page was opened, 29 after "Stay signed in"
+        assert client.get("/home/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_stay_signed_in_without_a_csrf_token_is_refused(manager):
+    client = _csrf_client(manager)
+    client.get("/home/")
+    assert client.post("/session/keep-alive/").status_code == 403
+    assert client.post("/session/keep-alive/", HTTP_X_CSRFTOKEN="").status_code == 403

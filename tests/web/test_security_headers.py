@@ -110,3 +110,80 @@ def test_secrets_can_come_from_files(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+# A request through the production middleware, in a process of its own (settings are read once, at start-up).
+_PRODUCTION_PROBE = """
+import json, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspr.settings")
+import django
+django.setup()
+from django.test import Client
+out = {}
+for name, host, extra in (
+    ("https", "cspr.example.gov.uk", {"HTTP_X_FORWARDED_PROTO": "https"}),
+    ("http", "cspr.example.gov.uk", {}),
+    ("testserver", "testserver", {"HTTP_X_FORWARDED_PROTO": "https"}),
+):
+    response = Client(HTTP_HOST=host, raise_request_exception=False).get("/healthz", **extra)
+    out[name] = {"status": response.status_code, "headers": dict(response.headers)}
+print(json.dumps(out))
+"""
+
+
+def _production_env(tmp_path, **extra: str) -> dict[str, str]:
+    """Production mode with its secrets, and ALLOWED_HOSTS only if the test gives it."""
+    env = _env(
+        CSPR_ENV="production",
+        SECRET_KEY="x" * 60 + "-production-secret-key-for-the-check-only",
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        AUDIT_HMAC_KEY="y" * 40,
+        CSPR_VAR_DIR=str(tmp_path),
+    )
+    env.pop("ALLOWED_HOSTS", None)
+    env.update(extra)
+    return env
+
+
+def _probe(tmp_path, **extra: str) -> dict:
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "-c", _PRODUCTION_PROBE],
+        env=_production_env(tmp_path, **extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_responses_over_https_carry_hsts_for_a_year_with_subdomains(tmp_path):
+    out = _probe(tmp_path, ALLOWED_HOSTS="cspr.example.gov.uk")
+    assert out["https"]["status"] == 200
+    hsts = out["https"]["headers"]["Strict-Transport-Security"]
+    directives = [d.strip() for d in hsts.split(";")]
+    max_age = int(next(d for d in directives if d.startswith("max-age=")).split("=")[1])
+    assert max_age >= 60 * 60 * 24 * 365 and "includeSubDomains" in directives
+    # Plain HTTP is sent to HTTPS before anything else is answered.
+    assert out["http"]["status"] == 301
+    assert out["http"]["headers"]["Location"] == "https://cspr.example.gov.uk/healthz"
+
+
+def test_production_answers_only_the_hosts_it_is_given(tmp_path):
+    out = _probe(tmp_path, ALLOWED_HOSTS="cspr.example.gov.uk")
+    assert out["testserver"]["status"] == 400
+    # With none given there is no default: every host is refused, and the deploy check names the setting.
+    unset = _probe(tmp_path)
+    assert unset["https"]["status"] == 400 and unset["testserver"]["status"] == 400
+    check = subprocess.run(
+        [sys.executable, "-m", "cspr", "check", "--deploy"],
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "ALLOWED_HOSTS" in check.stdout + check.stderr

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import secrets
+import stat
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import filetype
+from cryptography.fernet import InvalidToken
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -14,7 +20,7 @@ from django.db import transaction
 from cspr.audit.services import audit_record
 from cspr.cases.models import Attachment, Case, CaseState
 from cspr.cases.services.common import raise_if, require_business_manager
-from cspr.core.crypto import fernet
+from cspr.core.crypto import DecryptionError, fernet, first_key_fernet
 from cspr.core.errors import IllegalTransition
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -96,3 +102,46 @@ def attachment_read(attachment: Attachment) -> bytes:
     """The decrypted bytes; callers have already checked access and audit the download."""
     with default_storage.open(attachment.storage_name, "rb") as handle:
         return fernet().decrypt(handle.read())
+
+
+def attachment_file_reencrypt(*, attachment: Attachment) -> bool:
+    """Re-encrypt one stored file with the first key of FIELD_ENCRYPTION_KEYS (``cspr rotate-keys``), so the
+    old key can be removed. True if the file was rewritten; False if the first key already opens it, so a
+    second run rewrites nothing.
+
+    The new file is written beside the old one, flushed to disk and swapped in with one atomic rename: a
+    failure at any point leaves the old file in place, still readable with the keys that opened it
+    (DESIGN.md rule 5). Raises DecryptionError if no configured key opens the file, FileNotFoundError if it
+    is missing."""
+    path = Path(default_storage.path(attachment.storage_name))
+    stored = path.read_bytes()
+    primary = first_key_fernet()
+    try:
+        primary.decrypt(stored)
+    except InvalidToken:
+        pass
+    else:
+        return False
+    try:
+        plain = fernet().decrypt(stored)
+    except InvalidToken as exc:
+        raise DecryptionError(f"The file of attachment {attachment.pk} cannot be decrypted with any key.") from exc
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".rotating")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(primary.encrypt(plain))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))  # mkstemp makes 0600; keep what storage chose
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    # The rename itself is durable only once the folder's entry is on disk.
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+    return True

@@ -2,11 +2,11 @@
 (function () {
   "use strict";
 
+  // The CSRF cookie is HttpOnly, so the token comes from a form on the page: every signed-in page has one,
+  // the idle warning's "Stay signed in" form, and each form that autosaves carries its own.
   function csrfToken() {
     var field = document.querySelector("input[name=csrfmiddlewaretoken]");
-    if (field) { return field.value; }
-    var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+    return field ? field.value : "";
   }
 
   // Autosave: forms marked data-autosave post their fields to the server every few seconds while they
@@ -44,19 +44,28 @@
   if (dialog && typeof dialog.showModal === "function") {
     var timeout = parseInt(dialog.getAttribute("data-timeout"), 10) * 1000;
     var warning = parseInt(dialog.getAttribute("data-warning"), 10) * 1000;
+    var keepAlive = document.getElementById("idle-keep-alive");
     var warnTimer, endTimer;
+    var signOut = function () {
+      savers.forEach(function (save) { save(); });
+      window.setTimeout(function () { window.location.href = dialog.getAttribute("data-signout"); }, 1000);
+    };
     var schedule = function () {
       window.clearTimeout(warnTimer);
       window.clearTimeout(endTimer);
       warnTimer = window.setTimeout(function () { dialog.showModal(); document.getElementById("idle-stay").focus(); }, Math.max(timeout - warning, 0));
-      endTimer = window.setTimeout(function () {
-        savers.forEach(function (save) { save(); });
-        window.setTimeout(function () { window.location.href = dialog.getAttribute("data-signout"); }, 1000);
-      }, timeout);
+      endTimer = window.setTimeout(signOut, timeout);
     };
-    document.getElementById("idle-stay").addEventListener("click", function () {
-      fetch(dialog.getAttribute("data-keepalive"), { method: "POST", headers: { "X-CSRFToken": csrfToken() }, credentials: "same-origin" })
-        .then(function () { dialog.close(); schedule(); });
+    keepAlive.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = new FormData(keepAlive);
+      fetch(keepAlive.action, { method: "POST", body: data, headers: { "X-CSRFToken": data.get("csrfmiddlewaretoken"), "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          // Only 204 means the session was renewed; anything else (it had already ended) goes to sign-in.
+          if (response.status === 204) { dialog.close(); schedule(); } else { signOut(); }
+        })
+        // No answer at all: keep the warning up, so the person can try again before the sign-out timer ends.
+        .catch(function () {});
     });
     schedule();
   }
