@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
+from cspr.audit.models import AuditEvent
 from cspr.audit.services import audit_verify
 from cspr.cases.models import Case, Child
 from cspr.cases.services import case_open
@@ -63,6 +64,10 @@ def test_rotate_keys_re_encrypts_with_the_new_key_so_the_old_one_can_go(case, se
         assert Case.objects.get().summary == "Narrative about Kieran"
         # Audit events' before/after were re-encrypted too, and the chain still verifies.
         assert audit_verify().ok
+        # The rotation is itself on the record, with counts and no key material.
+        rotated = AuditEvent.objects.filter(action="encryption.keys_rotated").get()
+        assert rotated.changes["detail"]["rows"] >= 2
+        assert old not in str(rotated.changes) and new not in str(rotated.changes)
     with override_settings(FIELD_ENCRYPTION_KEYS=[old]), pytest.raises(DecryptionError):
         Child.objects.get()
 

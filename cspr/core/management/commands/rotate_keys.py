@@ -17,6 +17,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 
+from cspr.audit.services import audit_record
 from cspr.audit.triggers import append_only_suspended
 from cspr.core.crypto import DecryptionError, rotate_token
 from cspr.core.fields import encrypted_fields
@@ -99,4 +100,11 @@ class Command(BaseCommand):
         if missing:
             # Nothing to rotate, and nothing the old key's removal can lose: said, so the gap is looked into.
             self.stderr.write(f"Attachments with no stored file (left as they are): {', '.join(map(str, missing))}")
+        # The rotation itself is on the record (who ran it is the operator, so no actor): counts only, never a key.
+        audit_record(
+            actor=None,
+            action="encryption.keys_rotated",
+            object_type="system",
+            detail={"rows": total, "files": files, "files_missing": len(missing)},
+        )
         self.stdout.write(self.style.SUCCESS(f"Done: {total} rows and {files} files re-encrypted with the first key."))
