@@ -3,9 +3,10 @@
 Three signals, combined with weights chosen by cross-validation on the labelled training split
 (``detector_params.json``, written by ``python -m cspr.library.evaluation calibrate``):
 
-* **cue phrases** from the taxonomy, matched on stemmed words, discounted after a nearby negation;
+* **cue phrases** from the taxonomy, matched on stemmed words (each stemmed cue once, contractions
+  expanded), discounted after a nearby negation;
 * **a statistical text model**: TF-IDF centroids (Rocchio) built from each theme's description and cues
-  and from the training excerpts labelled with it;
+  and from the training excerpts labelled with it, scored relative to the other themes;
 * **sentence embeddings** (optional ``[nlp]`` extra): each passage's MiniLM embedding against a
   prototype per theme, relative to the other themes.
 
@@ -32,11 +33,10 @@ from cspr.library.text import (
     SparseVector,
     content_terms,
     cosine,
+    cue_tokens,
     inverse_document_frequency,
     l2_normalise,
-    stem_tokens,
     tfidf,
-    tokenize,
 )
 
 __all__ = [
@@ -56,7 +56,8 @@ PARAMS_FILE = Path(__file__).parent / "data" / "detector_params.json"
 
 WEAK_CUE_WEIGHT = 0.3
 NEGATION_FACTOR = 0.2
-_NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "denied", "neither"})
+# Contractions ("wasn't") reach the matcher already split into word + "not" (text.cue_tokens).
+_NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "denied", "neither", "nobody", "none", "nothing"})
 EVIDENCE_PER_THEME = 3
 
 
@@ -69,7 +70,7 @@ class DetectorParams:
     embedding_weight: float
     threshold: float
     cue_scale: float = 1.5
-    stat_scale: float = 0.3
+    stat_scale: float = 3.0  # standard deviations above the other themes that count as a full signal
     embedding_scale: float = 0.2
 
     @classmethod
@@ -157,8 +158,9 @@ class _CueMatcher:
     def __init__(self, themes: Sequence[Theme]) -> None:
         self.by_first: dict[str, list[tuple[tuple[str, ...], str, float, str]]] = defaultdict(list)
         for theme in themes:
-            phrases = list(theme.cues) + list(theme.weak_cues)
-            for (tokens, strong), phrase in zip(theme.stemmed_cues(), phrases, strict=False):
+            # cue_entries keeps each stemmed phrase once and names it by the phrase as written (zipping
+            # stemmed cues with the phrase list instead mislabelled them whenever one stemmed to nothing).
+            for tokens, strong, phrase in theme.cue_entries():
                 weight = 1.0 if strong else WEAK_CUE_WEIGHT
                 self.by_first[tokens[0]].append((tokens, theme.id, weight, phrase))
         for entries in self.by_first.values():
@@ -166,14 +168,21 @@ class _CueMatcher:
 
     def match(self, text: str) -> dict[str, tuple[float, tuple[str, ...]]]:
         """theme id -> (weighted hit score, cue phrases found) for one passage."""
-        raw = tokenize(text)
-        stems = stem_tokens(text)
+        raw, stems = cue_tokens(text)
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         weights: dict[tuple[str, str], float] = {}
         negated: dict[tuple[str, str], int] = defaultdict(int)
+        # Words already inside a matched cue of a theme: a cue inside a longer one of the same theme
+        # ("seen alone" inside "not seen alone", "was not seen" inside "the child was not seen") is the
+        # same evidence, so it must not count again, and in "not seen alone" the inner "seen alone" is
+        # not a negated "seen alone". Longer cues are tried first at each word (sorted in __init__).
+        covered: dict[str, set[int]] = defaultdict(set)
         for i, token in enumerate(stems):
             for tokens, theme_id, weight, phrase in self.by_first.get(token, ()):
+                if i in covered[theme_id]:
+                    continue
                 if tuple(stems[i : i + len(tokens)]) == tokens:
+                    covered[theme_id].update(range(i, i + len(tokens)))
                     counts[theme_id][phrase] += 1
                     weights[(theme_id, phrase)] = weight
                     if any(t in _NEGATIONS for t in raw[max(0, i - 3) : i]):
@@ -283,15 +292,23 @@ class ThemeDetector:
             sims = emb @ self._prototypes.T  # passages x themes
             emb_rel = sims - sims.mean(axis=1, keepdims=True)
 
+        # The statistical signal is how far a theme's similarity stands above the other themes', in
+        # standard deviations, not the raw cosine: a broad theme (many varied training excerpts) has a
+        # diffuse centroid whose raw cosine with anything is low, a narrow one the reverse, so one
+        # threshold on raw cosines favoured narrow themes and could never fire on the broad ones.
+        stat_passage = [[cosine(vec, self.centroids[t.id]) for t in self.themes] for vec in vectors]
+        stat_doc = [cosine(doc_vector, self.centroids[t.id]) for t in self.themes]
+        stat_raw = [0.5 * max(row[t] for row in stat_passage) + 0.5 * stat_doc[t] for t in range(len(self.themes))]
+        stat_z = _standardised(stat_raw)
+        passage_z = [_standardised(row) for row in stat_passage]
+
         results: list[ThemeScore] = []
         for t_index, theme in enumerate(self.themes):
-            centroid = self.centroids[theme.id]
             passage_cue = [hits.get(theme.id, (0.0, ()))[0] for hits in cue_hits]
-            passage_stat = [cosine(vec, centroid) for vec in vectors]
+            passage_stat = [row[t_index] for row in passage_z]
             top_cues = sorted(passage_cue, reverse=True)[:3]
             cue_signal = 1.0 - math.exp(-sum(top_cues) / p.cue_scale)
-            stat_raw = 0.5 * max(passage_stat) + 0.5 * cosine(doc_vector, centroid)
-            stat_signal = min(1.0, stat_raw / p.stat_scale)
+            stat_signal = min(1.0, max(0.0, stat_z[t_index] / p.stat_scale))
             passage_emb = [0.0] * len(passages)
             emb_signal = 0.0
             if emb_rel is not None:
@@ -326,7 +343,7 @@ class ThemeDetector:
         for i in range(len(passages)):
             local = (
                 p.cue_weight * (1.0 - math.exp(-passage_cue[i] / p.cue_scale))
-                + p.stat_weight * min(1.0, passage_stat[i] / p.stat_scale)
+                + p.stat_weight * min(1.0, max(0.0, passage_stat[i] / p.stat_scale))
                 + p.embedding_weight * min(1.0, max(0.0, passage_emb[i] / p.embedding_scale))
             )
             if passage_cue[i] > 0 or passage_emb[i] > p.embedding_scale * 0.5:
@@ -350,6 +367,15 @@ class ThemeDetector:
             suggestions=tuple(s for s in scored if s.score >= cut),
             scores={s.theme: s.score for s in scored},
         )
+
+
+def _standardised(values: Sequence[float]) -> list[float]:
+    """Each value as standard deviations above the mean of ``values`` (all 0 when they are all equal)."""
+    mean = sum(values) / len(values)
+    spread = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+    if spread == 0:
+        return [0.0] * len(values)
+    return [(v - mean) / spread for v in values]
 
 
 _EMBED_CACHE: dict[str, object] = {}

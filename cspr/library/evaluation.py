@@ -94,12 +94,18 @@ def macro(table: dict[str, Scores], examples: Sequence[LabelledExample]) -> Scor
     return Scores(p, r, f, 0, 0, 0)
 
 
+# The signals depend only on the scales, never on the weights or threshold being chosen. Computing them
+# with the scales in the code, not the ones in the params file, means calibration never reads its own
+# previous output: a change of scale in the code takes effect at the next calibrate.
+SIGNAL_PARAMS = DetectorParams(cue_weight=0.0, stat_weight=0.0, embedding_weight=0.0, threshold=1.0)
+
+
 def _cross_validated_signals(train: Sequence[LabelledExample], use_embeddings: bool) -> Signals:
     signals: Signals = [{} for _ in train]
     for fold in range(FOLDS):
         held = [i for i in range(len(train)) if i % FOLDS == fold]
         rest = [e for i, e in enumerate(train) if i % FOLDS != fold]
-        detector = ThemeDetector(training=rest, use_embeddings=use_embeddings)
+        detector = ThemeDetector(training=rest, use_embeddings=use_embeddings, params=SIGNAL_PARAMS)
         for i, sig in zip(held, _signals(detector, [train[i] for i in held]), strict=True):
             signals[i] = sig
     return signals

@@ -71,7 +71,15 @@ class ExtractedDocument:
         return "\n\n".join(b.text for b in self.blocks)
 
     def guess_title(self) -> str:
-        """The title as the issue asks: the document's first heading, else its first line."""
+        """The PDF's own Title when it is a real title, else the first heading, else the first line.
+
+        A PDF's Title is what the publisher typed, so it beats a guess from the layout, but it is often
+        left as the tool's default ("Microsoft Word - cq_final_v3.docx", "Untitled", "Document1"): those
+        are refused by :func:`meaningful_title` and the first heading used instead. Word and HTML keep
+        the heading first, because their embedded titles are usually a template's or a website's.
+        """
+        if self.format == "pdf" and meaningful_title(self.embedded_title):
+            return _clip(self.embedded_title.strip(), 250)
         for block in self.blocks[:40]:
             if block.heading and len(block.text) >= 4:
                 return _clip(block.text, 250)
@@ -82,6 +90,24 @@ class ExtractedDocument:
             if line:
                 return _clip(line, 250)
         return Path(self.name).stem
+
+
+_FILE_NAME_RE = re.compile(r"\.(?:docx?|pdf|odt|rtf|txt|html?|indd|pub|pages)\s*$", re.IGNORECASE)
+_PLACEHOLDER_RE = re.compile(
+    r"^(?:microsoft (?:word|powerpoint)\b.*|untitled.*|document\s*\d*|doc\d+|title|report|final(?: report)?|"
+    r"draft|pdf|slide \d+|powerpoint presentation|new document|template.*)$",
+    re.IGNORECASE,
+)
+
+
+def meaningful_title(title: str) -> bool:
+    """Whether a title stored in a file names the report, not the tool or file that made it: at least two
+    words with letters, not a file name, not a default such as "Untitled" or "Microsoft Word - ..."."""
+    text = " ".join(title.split())
+    if not text or _FILE_NAME_RE.search(text) or _PLACEHOLDER_RE.match(text):
+        return False
+    words = [w for w in text.split() if any(c.isalpha() for c in w)]
+    return len(words) >= 2
 
 
 def _clip(text: str, limit: int) -> str:

@@ -8,6 +8,7 @@ kept as "other"/blank rather than guessed.
 from __future__ import annotations
 
 import csv
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, fields, replace
@@ -80,6 +81,7 @@ class ReportMetadata:
     reviewer: str = ""
     source_url: str = ""
     published_on: str = ""  # ISO date when known; retention counts from it
+    available_until: str = ""  # ISO date: this report's own end of availability, instead of the global rule
 
     def merged_over(self, fallback: ReportMetadata) -> ReportMetadata:
         """These values, with blanks filled from ``fallback`` (CSV values win over guesses)."""
@@ -197,7 +199,19 @@ _CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "reviewer": ("reviewer", "author", "lead reviewer"),
     "source_url": ("url", "source url", "source address", "link", "source_url"),
     "published_on": ("published", "published on", "publication date", "date", "published_on"),
+    "available_until": ("available until", "available_until", "retain until", "keep until"),
 }
+
+
+def _is_iso_date(value: str) -> bool:
+    """YYYY-MM-DD and a real day (2026-02-30 is refused here, with its row, not later at ingest)."""
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def load_metadata_csv(path: Path) -> dict[str, ReportMetadata]:
@@ -235,6 +249,11 @@ def load_metadata_csv(path: Path) -> dict[str, ReportMetadata]:
             raise MetadataError(f"{path}, row {line}: published date {published!r} must be YYYY-MM-DD")
         if year is None and published:
             year = int(published[:4])
+        available_until = values.get("available_until", "")
+        if available_until and not _is_iso_date(available_until):
+            raise MetadataError(
+                f"{path}, row {line}: available-until date {available_until!r} must be a date as YYYY-MM-DD"
+            )
         meta = ReportMetadata(
             title=values.get("title", ""),
             publisher=values.get("publisher", ""),
@@ -247,6 +266,7 @@ def load_metadata_csv(path: Path) -> dict[str, ReportMetadata]:
             reviewer=values.get("reviewer", ""),
             source_url=values.get("source_url", ""),
             published_on=published,
+            available_until=available_until,
         )
         rows[file_name] = meta
         rows.setdefault(Path(file_name).name, meta)

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -38,6 +39,7 @@ __all__ = [
     "IngestOutcome",
     "library_report_add_from_publication",
     "library_report_ingest",
+    "library_report_set_available_until",
     "library_retention_apply",
     "library_theme_confirm",
     "library_theme_reject",
@@ -66,6 +68,18 @@ def _available_until(published_on: datetime.date | None, year: int | None, inges
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February
         return start.replace(year=start.year + years, day=28)
+
+
+def _iso_date(value: str, *, what: str, field: str) -> datetime.date | None:
+    """A YYYY-MM-DD value from metadata as a date (None when blank); anything else is refused by name."""
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"The {what} {value!r} is not a date.", field_errors={field: "Give a date as YYYY-MM-DD."}
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -125,12 +139,10 @@ def library_report_ingest(
     text = "\n\n".join(p.text for p in passages)
     guessed = guess_metadata(extracted.text, title=extracted.guess_title())
     meta = (metadata or ReportMetadata()).merged_over(guessed)
-    published_on = None
-    if meta.published_on:
-        try:
-            published_on = datetime.date.fromisoformat(meta.published_on)
-        except ValueError as exc:
-            raise ValidationFailed(f"The publication date {meta.published_on!r} is not a date.") from exc
+    published_on = _iso_date(meta.published_on, what="publication date", field="published_on")
+    # A date given for this report (the catalogue's "available until", or the publishing partnership's)
+    # wins over the installation-wide rule: some reports are taken down early, some kept longer.
+    own_available_until = _iso_date(meta.available_until, what="available-until date", field="available_until")
 
     if detector is None:
         detector = default_detector(use_embeddings=use_embeddings)
@@ -170,8 +182,19 @@ def library_report_ingest(
             origin_case_id=origin_case_id,
             ingested_by=actor if getattr(actor, "pk", None) else None,
         )
-        report.available_until = _available_until(report.published_on, report.year, today)
-        report.full_clean(exclude=["ingested_by", "partnership", "signature"])
+        report.available_until = own_available_until or _available_until(report.published_on, report.year, today)
+        try:
+            # Uniqueness is the database's to enforce: the file's hash is checked under the lock above,
+            # and a second report for one published case meets the unique origin_case_id at save().
+            report.full_clean(exclude=["ingested_by", "partnership", "signature"], validate_unique=False)
+        except DjangoValidationError as exc:
+            # A value outside the fixed vocabularies or a malformed address: the caller's mistake, said
+            # the way every service says it, and raised before the first write of the transaction.
+            errors = {name: " ".join(messages) for name, messages in exc.message_dict.items()}
+            fields_named = ", ".join(sorted(errors))
+            raise ValidationFailed(
+                f"The report's catalogue record is not valid ({fields_named}).", field_errors=errors
+            ) from exc
         report.save()
         Passage.objects.bulk_create(
             [
@@ -220,18 +243,26 @@ def library_report_add_from_publication(
     child: str = "",
     review_type: str = "lcspr",
     published_on: datetime.date | None = None,
+    available_until: datetime.date | None = None,
     reviewer: str = "",
     source_url: str = "",
     request: HttpRequest | None = None,
 ) -> IngestOutcome:
-    """Called by the review chain when a partnership publishes a final report: it enters the public library
-    with the partnership as publisher. Publishing the same case twice adds nothing the second time."""
+    """A partnership's published final report enters the public library, with the partnership as publisher.
+
+    For the review chain's publication step (not built yet: nothing calls this so far), so that the
+    statutory duty to publish and the library never disagree. Publishing the same case twice adds
+    nothing the second time, even when two publications race. An unreadable file or a bad value is
+    refused with ValidationFailed and nothing stored; the whole report is written in one transaction.
+    """
     existing = Report.objects.filter(origin_case_id=case_id).first()
     if existing is not None:
         return IngestOutcome(report=existing, created=False)
+    if not title.strip():
+        raise ValidationFailed("Give the published report's title.", field_errors={"title": "Enter the title."})
     published_on = published_on or timezone.localdate()
     metadata = ReportMetadata(
-        title=title,
+        title=title.strip(),
         publisher=partnership.name,
         nation=partnership.nation,
         year=published_on.year,
@@ -240,6 +271,7 @@ def library_report_add_from_publication(
         reviewer=reviewer,
         source_url=source_url,
         published_on=published_on.isoformat(),
+        available_until=available_until.isoformat() if available_until else "",
     )
     try:
         return library_report_ingest(
@@ -256,6 +288,57 @@ def library_report_add_from_publication(
         )
     except ExtractionError as exc:
         raise ValidationFailed(f"The published report {file_name} cannot be read: {exc}") from exc
+    except IntegrityError:
+        # The same case published twice at once: the other request's report won the unique
+        # origin_case_id, and ours rolled back whole. Theirs is the answer to both.
+        existing = Report.objects.filter(origin_case_id=case_id).first()
+        if existing is None:
+            raise
+        return IngestOutcome(report=existing, created=False)
+
+
+def library_report_set_available_until(
+    *,
+    actor: Any,
+    report_id: int,
+    available_until: datetime.date,
+    request: HttpRequest | None = None,
+) -> Report:
+    """Change how long one report's full text stays available, overriding the installation-wide rule.
+
+    For the report whose publisher asks for it to be taken down early, or kept past five years while a
+    national review still cites it. A curator of the report may do it (``actor=None`` is the command
+    line, acting as the operator of the installation); anyone else gets NotFound. Text already removed
+    by retention cannot be brought back by a later date: the file has to be ingested again.
+    """
+    report = Report.objects.filter(pk=report_id).select_related("partnership").first()
+    if report is None or (actor is not None and not can_curate(access_for(actor), report)):
+        raise NotFound("No report with that number is available to you for retention changes.")
+    today = timezone.localdate()
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.text_removed_at is not None and available_until >= today:
+            removed = timezone.localtime(report.text_removed_at).date().isoformat()
+            raise ValidationFailed(
+                f"The full text of this report was removed on {removed}; ingest the file again to make it available.",
+                field_errors={"available_until": "The text is no longer held."},
+            )
+        before = report.available_until
+        if before == available_until:
+            return report
+        report.available_until = available_until
+        report.updated_at = timezone.now()
+        report.save(update_fields=["available_until", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="library.availability_changed",
+            partnership=report.partnership,
+            target=report,
+            before={"available_until": before.isoformat() if before else None},
+            after={"available_until": available_until.isoformat()},
+            request=request,
+        )
+    return report
 
 
 def _theme_for_curation(*, actor: Any, report_id: int, theme: str) -> tuple[Report, str]:

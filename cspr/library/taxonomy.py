@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from cspr.library.text import stem_tokens
+from cspr.library.text import cue_tokens
 
 __all__ = ["THEMES_FILE", "TaxonomyError", "Theme", "load_taxonomy", "theme_ids", "theme_labels"]
 
@@ -34,16 +34,24 @@ class Theme:
     weak_cues: tuple[str, ...]
 
     def stemmed_cues(self) -> list[tuple[tuple[str, ...], bool]]:
-        """Each cue as a stemmed token sequence, with True for a strong cue."""
-        out: list[tuple[tuple[str, ...], bool]] = []
-        for phrase in self.cues:
-            tokens = tuple(stem_tokens(phrase))
-            if tokens:
-                out.append((tokens, True))
-        for phrase in self.weak_cues:
-            tokens = tuple(stem_tokens(phrase))
-            if tokens:
-                out.append((tokens, False))
+        """Each distinct cue as a stemmed token sequence, with True for a strong cue."""
+        return [(tokens, strong) for tokens, strong, _ in self.cue_entries()]
+
+    def cue_entries(self) -> list[tuple[tuple[str, ...], bool, str]]:
+        """(stemmed tokens, strong, the phrase as written) for each distinct cue.
+
+        Spellings that stem alike ("bruise", "bruising") are one cue: otherwise one word in a report would
+        count once per spelling listed, and a theme would score higher for having more inflections in
+        the file rather than more evidence in the text. The first spelling listed names it.
+        """
+        out: list[tuple[tuple[str, ...], bool, str]] = []
+        seen: set[tuple[str, ...]] = set()
+        for phrases, strong in ((self.cues, True), (self.weak_cues, False)):
+            for phrase in phrases:
+                tokens = tuple(cue_tokens(phrase)[1])
+                if tokens and tokens not in seen:
+                    seen.add(tokens)
+                    out.append((tokens, strong, phrase))
         return out
 
 
@@ -66,6 +74,15 @@ def _parse(data: dict) -> tuple[Theme, ...]:
             raise TaxonomyError(f"{where}: label and description are required")
         if not cues:
             raise TaxonomyError(f"{where}: at least one cue phrase is required")
+        # A strong and a weak cue that stem alike ("recording" and "recorded" are both "record") cannot be
+        # told apart in a text, so the file would be saying two things about the same word.
+        strong_stems = {tuple(cue_tokens(c)[1]): c for c in cues}
+        for phrase in weak:
+            clash = strong_stems.get(tuple(cue_tokens(phrase)[1]))
+            if clash is not None:
+                raise TaxonomyError(
+                    f"{where}: weak cue {phrase!r} and strong cue {clash!r} are the same once stemmed; keep one"
+                )
         themes.append(Theme(id=theme_id, label=label, description=description, cues=cues, weak_cues=weak))
     if not themes:
         raise TaxonomyError("the taxonomy has no themes")

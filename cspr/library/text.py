@@ -18,6 +18,7 @@ __all__ = [
     "SparseVector",
     "content_terms",
     "cosine",
+    "cue_tokens",
     "l2_normalise",
     "stem",
     "stem_tokens",
@@ -223,6 +224,32 @@ def _stem(w: str) -> str:
     if w.endswith("ll") and _measure(w) > 1:
         w = w[:-1]
     return w
+
+
+# "can't" and "won't" lose more than "n't"; every other English contraction is the word + "not".
+_IRREGULAR_NOT = {"ca": "can", "wo": "will", "sha": "shall"}
+
+
+def expand_contractions(tokens: list[str]) -> list[str]:
+    """ "wasn't" -> "was", "not": so a cue written "was not seen" matches "wasn't seen", and the negation
+    check sees the "not" (the tokenizer keeps "wasn't" as one token, which no negation list contains)."""
+    out: list[str] = []
+    for token in tokens:
+        if token.endswith("n't") and len(token) > 3:
+            base = token[:-3]
+            out.extend((_IRREGULAR_NOT.get(base, base), "not"))
+        else:
+            out.append(token)
+    return out
+
+
+def cue_tokens(text: str) -> tuple[list[str], list[str]]:
+    """(words, stems) for cue matching: contractions expanded, stop words kept, the two lists aligned.
+
+    The taxonomy stems its cue phrases with this too, so a phrase and the text it should match are
+    always cut the same way."""
+    words = expand_contractions(tokenize(text))
+    return words, [stem(t) for t in words]
 
 
 def stem_tokens(text: str) -> list[str]:

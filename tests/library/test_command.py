@@ -72,3 +72,38 @@ def test_search_with_nothing_to_look_for_says_why(small_library):
         run("search", "--", "-court")
     with pytest.raises(CommandError, match="very common words"):
         run("search", "the")
+
+
+def test_ingest_shows_files_and_pages_in_a_progress_bar_on_a_terminal(tmp_path, monkeypatch):
+    """rich draws the bar only on a terminal; TTY_COMPATIBLE=1 makes the captured stderr count as one."""
+    import sys
+
+    from cspr.library.samples import pdf_bytes, wrap
+
+    pages = [[f"Finding {n}", "", *wrap(f"{SLEEP} Page {n}.")] for n in range(1, 4)]
+    (tmp_path / "child-q.pdf").write_bytes(pdf_bytes(pages))
+    (tmp_path / "child-r.html").write_text(html_document("Child R review", [("Learning", [EXPLOIT])]))
+    terminal = StringIO()
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    call_command("library", "ingest", str(tmp_path), stdout=StringIO(), stderr=StringIO())
+
+    drawn = terminal.getvalue()
+    assert "Files" in drawn and "2/2" in drawn
+    # Three PDF pages plus the HTML file's one.
+    assert "Pages" in drawn and "4/?" in drawn
+
+
+def test_ingest_draws_no_bar_when_not_on_a_terminal_or_when_quiet(tmp_path, monkeypatch):
+    import sys
+
+    (tmp_path / "child-r.html").write_text(html_document("Child R review", [("Learning", [EXPLOIT])]))
+    captured = StringIO()
+    monkeypatch.setattr(sys, "stderr", captured)
+    monkeypatch.setenv("TTY_COMPATIBLE", "0")
+    call_command("library", "ingest", str(tmp_path), stdout=StringIO(), stderr=StringIO())
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    call_command("library", "ingest", str(tmp_path), "--quiet", stdout=StringIO(), stderr=StringIO())
+    assert "Files" not in captured.getvalue()

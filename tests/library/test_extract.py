@@ -55,6 +55,21 @@ def test_title_comes_from_the_first_heading():
     assert extract_bytes(data, name="w.pdf").guess_title() == "Child W: Rapid Review Findings"
 
 
+def test_a_pdfs_own_title_wins_over_its_first_heading():
+    data = pdf_bytes(
+        [["1. Introduction", "", *wrap(PARAGRAPH)]], title="Child W: local child safeguarding practice review"
+    )
+    assert extract_bytes(data, name="w.pdf").guess_title() == "Child W: local child safeguarding practice review"
+
+
+@pytest.mark.parametrize(
+    "placeholder", ["Microsoft Word - cw_final_v3.docx", "Untitled", "Document1", "cw-final.pdf", "Report", "Neglect"]
+)
+def test_a_pdf_title_left_as_a_tools_default_gives_way_to_the_first_heading(placeholder):
+    data = pdf_bytes([["Child W: Rapid Review Findings", "", *wrap(PARAGRAPH)]], title=placeholder)
+    assert extract_bytes(data, name="w.pdf").guess_title() == "Child W: Rapid Review Findings"
+
+
 def test_a_corrupt_pdf_is_an_extraction_error():
     with pytest.raises(ExtractionError, match="not a readable PDF"):
         extract_bytes(b"%PDF-1.4\n this is not really a pdf \n%%EOF", name="broken.pdf")

@@ -86,3 +86,27 @@ def test_csv_metadata_wins_over_what_the_document_says():
     ).report
     assert (report.title, report.year, report.nation) == ("Child Z", 2021, "england")
     assert report.available_until.isoformat() == "2026-06-01"
+
+
+def test_a_hundred_page_pdf_is_stored_whole_and_search_finds_each_page_by_number():
+    from cspr.library.selectors import library_search, report_matching_passages
+
+    pages = []
+    for n in range(1, 101):
+        pages.append([f"{n}.1 Finding on page {n}", "", *wrap(f"Marker page{n}marker. {TEXT}"), "", str(n)])
+    pages_read: list[int] = []
+    outcome = library_report_ingest(
+        actor=None,
+        name="child-q-review.pdf",
+        data=pdf_bytes(pages, title="Child Q: local child safeguarding practice review"),
+        on_page=pages_read.append,
+    )
+    report = outcome.report
+    assert (report.page_count, sum(pages_read)) == (100, 100)
+    assert report.title == "Child Q: local child safeguarding practice review"
+    assert set(report.passages.values_list("page", flat=True)) == set(range(1, 101))
+    for n in (1, 57, 100):
+        [hit] = library_search(user=None, query=f"page{n}marker").hits
+        assert (hit.report.pk, hit.page, hit.heading) == (report.pk, n, f"{n}.1 Finding on page {n}")
+        [(passage, _snippet)] = report_matching_passages(report=report, query=f"page{n}marker")
+        assert passage.page == n

@@ -62,3 +62,19 @@ def test_metadata_is_guessed_from_the_report_text():
     assert meta.publisher == "Northshire Safeguarding Children Partnership"
     assert (meta.review_type, meta.nation, meta.year, meta.child) == ("lcspr", "england", 2024, "Child Q")
     assert (meta.age_band, meta.harm, meta.reviewer) == ("1-5", "death", "Jane Smith")
+
+
+def test_the_csv_can_give_a_reports_own_availability_date(tmp_path: Path):
+    path = tmp_path / "meta.csv"
+    path.write_text("file,published,available until\na.pdf,2020-01-10,2032-01-31\nb.pdf,2021-03-01,\n")
+    rows = load_metadata_csv(path)
+    assert rows["a.pdf"].available_until == "2032-01-31"
+    assert rows["b.pdf"].available_until == ""
+
+
+@pytest.mark.parametrize("value", ["31/01/2032", "2032-02-30"])
+def test_an_availability_date_that_is_not_a_real_date_names_the_row(tmp_path: Path, value: str):
+    path = tmp_path / "meta.csv"
+    path.write_text(f"file,available until\na.pdf,{value}\n")
+    with pytest.raises(MetadataError, match="row 2"):
+        load_metadata_csv(path)

@@ -73,6 +73,28 @@ def test_a_curator_confirms_a_suggested_theme_and_it_becomes_a_facet(small_libra
     assert "Sudden unexpected death in infancy and unsafe sleep (1)" in Client().get("/library/").content.decode()
 
 
+def test_a_curator_rejects_a_theme_and_it_leaves_the_confirmed_themes_facet(small_library, make_user):
+    report = small_library["sleep"]
+    label = "Sudden unexpected death in infancy and unsafe sleep"
+    curator = verified_client(make_user(Role.PANEL_MEMBER))
+    decide = f"/library/reports/{report.pk}/themes/decide/"
+    curator.post(decide, {"theme": "sudi-safer-sleep", "decision": "confirm"})
+    assert f"{label} (1)" in Client().get("/library/").content.decode()
+
+    response = curator.post(decide, {"theme": "sudi-safer-sleep", "decision": "reject"})
+
+    assert response.status_code == 302
+    assert ReportTheme.objects.get(report=report, theme="sudi-safer-sleep").status == "rejected"
+    search = Client().get("/library/").content.decode()
+    assert f"{label} (" not in search
+    filtered = Client().get("/library/", {"theme": "sudi-safer-sleep"}).content.decode()
+    assert "Child Q: safer sleep review" not in filtered
+    assert label not in Client().get(f"/library/reports/{report.pk}/").content.decode()
+    # Still on the theme review page, marked rejected, so the detector's miss is on record.
+    review = curator.get(f"/library/reports/{report.pk}/themes/").content.decode()
+    assert label in review and "Rejected" in review
+
+
 def test_someone_who_may_not_curate_gets_404(small_library, make_partnership, make_user):
     report = small_library["sleep"]
     reader = verified_client(make_user(Role.REVIEWER, make_partnership()))

@@ -67,3 +67,19 @@ def test_a_theme_without_cues_is_refused(tmp_path: Path):
     path.write_text('[[theme]]\nid = "x"\nlabel = "X"\ndescription = "d"\ncues = []\n')
     with pytest.raises(TaxonomyError, match="cue"):
         load_taxonomy(path)
+
+
+def test_a_weak_cue_that_stems_like_a_strong_one_is_refused(tmp_path: Path):
+    """ "recorded" (weak) and "recording" (strong) are one word to the matcher: the file must choose."""
+    path = tmp_path / "themes.toml"
+    path.write_text(
+        '[[theme]]\nid = "recording"\nlabel = "R"\ndescription = "d"\ncues = ["recording"]\nweak_cues = ["recorded"]\n'
+    )
+    with pytest.raises(TaxonomyError, match="same once stemmed"):
+        load_taxonomy(path)
+
+
+def test_spellings_that_stem_alike_are_one_cue_named_by_the_first():
+    bruising = {t.id: t for t in load_taxonomy()}["non-accidental-injury"]
+    entries = [(tokens, phrase) for tokens, _, phrase in bruising.cue_entries() if tokens == ("bruis",)]
+    assert entries == [(("bruis",), "bruise")]

@@ -5,6 +5,7 @@
     cspr library themes PATH [--json] [--no-embeddings]
     cspr library similar PATH|ID [--limit N] [--json]
     cspr library retention [--today YYYY-MM-DD]
+    cspr library retention --report ID --until YYYY-MM-DD
 
 The command line acts as the operator of the installation (audit events have no person as actor), and
 sees what an anonymous visitor sees when searching: the published library.
@@ -59,6 +60,10 @@ class Command(BaseCommand):
 
         retention = sub.add_parser("retention", help="Remove full text past its availability date.")
         retention.add_argument("--today", type=datetime.date.fromisoformat, help="Pretend today is this date.")
+        retention.add_argument("--report", type=int, metavar="ID", help="Set one report's own availability date.")
+        retention.add_argument(
+            "--until", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD", help="With --report: the new date."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -260,7 +265,15 @@ class Command(BaseCommand):
     # --- retention --------------------------------------------------------------------------------------
 
     def _retention(self, options: dict[str, Any]) -> None:
-        from cspr.library.services import library_retention_apply
+        from cspr.library.services import library_report_set_available_until, library_retention_apply
 
+        if options["report"] is not None or options["until"] is not None:
+            if options["report"] is None or options["until"] is None:
+                raise CommandError("Give both --report ID and --until YYYY-MM-DD to change one report's date.")
+            report = library_report_set_available_until(
+                actor=None, report_id=options["report"], available_until=options["until"]
+            )
+            self.stdout.write(f"[{report.pk}] {report.title}: full text available until {report.available_until}.")
+            return
         done = library_retention_apply(actor=None, today=options["today"])
         self.stdout.write(f"Full text removed from {len(done)} report(s); their catalogue records remain.")
