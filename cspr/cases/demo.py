@@ -1,7 +1,9 @@
 """Demo cases at every step of the chain, created through the same services as real cases.
 
-Dates are set relative to today with the partnership's working calendar, so the clocks show a realistic
-mix: on time, due soon and overdue. Idempotent: a partnership that already has cases gets none added.
+Every stage of the case state machine (cspr.cases.state.TRANSITIONS) has at least one case, so each page
+and each next step can be seen; tests/cases/test_case_pages.py fails if a new stage has none. Dates are set
+relative to today with the partnership's working calendar, so the clocks show a realistic mix: on time,
+due soon and overdue. Idempotent: a partnership that already has cases gets none added.
 """
 
 from __future__ import annotations
@@ -21,7 +23,22 @@ CRITERIA_YES = {
     "b": {"answer": "yes", "reasons": "Non-accidental injury in a non-mobile infant: a recurrent national theme."},
     "c": {"answer": "yes", "reasons": "Police and children's social care did not share the domestic abuse history."},
     "d": {"answer": "no", "reasons": "The Panel has not considered the case."},
+    "one_agency": {"answer": "no", "reasons": ""},
+    "no_involvement": {"answer": "no", "reasons": "Health visiting, police and the school were all involved."},
     "several_areas": {"answer": "maybe", "reasons": "The family moved from another county six months earlier."},
+    "institutional": {"answer": "no", "reasons": ""},
+}
+
+# A case the partners decide needs no review: the criteria were weighed and not met.
+CRITERIA_NOT_MET = {
+    "a": {"answer": "no", "reasons": "The trust's own review found the learning and has already acted on it."},
+    "b": {"answer": "no", "reasons": "No theme beyond those the partnership is already working on."},
+    "c": {"answer": "no", "reasons": "The agencies shared information promptly and worked well together."},
+    "d": {"answer": "no", "reasons": "The Panel has not considered the case."},
+    "one_agency": {"answer": "yes", "reasons": "The concern is about one provider, which has reviewed it."},
+    "no_involvement": {"answer": "no", "reasons": ""},
+    "several_areas": {"answer": "no", "reasons": ""},
+    "institutional": {"answer": "no", "reasons": ""},
 }
 
 
@@ -39,7 +56,11 @@ def _notify(
     aware: datetime.date,
     sent: datetime.date | None,
     nature: str = "serious_harm",
+    legal_status: str = "",
+    **fields: object,
 ) -> Case:
+    """Open a case and record its notification (as sent on ``sent``, if given); ``fields`` override the
+    notification's answers, for incidents other than a suspected-abuse serious case."""
     case = services.case_open(
         actor=manager, partnership=partnership, pseudonym=pseudonym, summary=summary, children=[{"name": child}]
     )
@@ -54,7 +75,7 @@ def _notify(
                 "date_of_birth": dob,
                 "sex": "female" if age_days % 2 else "male",
                 "ethnicity": "White British" if age_days % 3 else "Black Caribbean",
-                "legal_status": "child_protection" if age_days > 1000 else "none",
+                "legal_status": legal_status or ("child_protection" if age_days > 1000 else "none"),
                 "la_of_residence": partnership.organisations.filter(kind="local_authority").first().name,
             }
         ],
@@ -70,6 +91,7 @@ def _notify(
             "notifier_name": manager.full_name,
             "notifier_role": "Safeguarding partnership business manager",
             "notifier_email": manager.email,
+            **fields,
         },
     )
     if sent is not None:
@@ -81,13 +103,19 @@ def _notify(
     return case
 
 
-def _ready(manager: User, case: Case, recommendation: str = "local_review") -> None:
+def _ready(
+    manager: User,
+    case: Case,
+    recommendation: str = "local_review",
+    criteria: dict[str, dict[str, str]] | None = None,
+    reasons: str = "Criteria a to c are met and agencies did not work together.",
+) -> None:
     rr = case.rapid_review
     services.rapid_review_update(
         actor=manager,
         case=case,
         version=rr.version,
-        criteria=CRITERIA_YES,
+        criteria=criteria or CRITERIA_YES,
         sections={
             "good_practice": "The GP made a prompt referral when bruising was seen.",
             "learning_so_far": "Information about the father's history was held by police but not shared.",
@@ -97,7 +125,7 @@ def _ready(manager: User, case: Case, recommendation: str = "local_review") -> N
             "family_views": "The mother said nobody asked who else lived in the house.",
             "practitioner_views": "Health visitors described high caseloads and no interpreter being offered.",
             "recommendation": recommendation,
-            "recommendation_reasons": "Criteria a to c are met and agencies did not work together.",
+            "recommendation_reasons": reasons,
         },
     )
     services.rapid_review_submit_for_decision(actor=manager, case=case)
@@ -121,7 +149,7 @@ def _northshire(p: Partnership) -> None:
 
     m = _user("manager@demo.cspr.test")
     la, police, icb = (_user(f"{x}.decider@demo.cspr.test") for x in ("la", "police", "icb"))
-    _scrutineer, panel = _user("scrutineer@demo.cspr.test"), _user("panel@demo.cspr.test")
+    scrutineer, panel = _user("scrutineer@demo.cspr.test"), _user("panel@demo.cspr.test")
     health, school = _user("health.contributor@demo.cspr.test"), _user("school.contributor@demo.cspr.test")
     health_org = Organisation.objects.get(partnership=p, name="Northshire Hospitals NHS Foundation Trust")
     school_org = Organisation.objects.get(partnership=p, name="Riverside Primary School")
@@ -291,6 +319,82 @@ def _northshire(p: Partnership) -> None:
     services.family_communication_record(actor=m, case=h, told_on=today, method="letter", told_by="Business manager")
     services.rapid_review_record_sent(actor=m, case=h, sent_on=today)
     services.panel_response_record(actor=panel, case=h, response="agree", national_review="no", responded_on=today)
+    # 9. The Panel takes a national review.
+    i = _notify(
+        m,
+        p,
+        "Child I",
+        "A 5-year-old educated at home died; three agencies had concerns that were never brought together.",
+        "Demo Child Eye",
+        5 * 365,
+        ago(28),
+        ago(26),
+        nature="death",
+    )
+    _ready(m, i, "national_review", reasons="Elective home education and multi-agency oversight: national themes.")
+    for who in (la, police, icb):
+        services.decision_record_vote(
+            actor=who, case=i, option="national_review", rationale="The learning is for national guidance."
+        )
+    services.family_communication_record(actor=m, case=i, told_on=today, method="letter", told_by="Business manager")
+    services.rapid_review_record_sent(actor=m, case=i, sent_on=today)
+    services.panel_response_record(actor=panel, case=i, response="agree", national_review="yes", responded_on=today)
+    # 10. No review: the partners weighed the criteria and the Panel agreed.
+    j = _notify(
+        m,
+        p,
+        "Child J",
+        "A 12-year-old was seriously injured at a holiday activity club; the provider's checks had lapsed.",
+        "Demo Child Jay",
+        12 * 365,
+        ago(30),
+        ago(28),
+    )
+    _ready(m, j, "no_review", CRITERIA_NOT_MET, "A single provider's failing, already reviewed and put right.")
+    for who in (la, police, icb):
+        services.decision_record_vote(
+            actor=who, case=j, option="no_review", rationale="Learning already identified and acted on."
+        )
+    services.family_communication_record(actor=m, case=j, told_on=today, method="in_person", told_by="Ali Khan, SW")
+    services.rapid_review_record_sent(actor=m, case=j, sent_on=today)
+    services.panel_response_record(actor=panel, case=j, response="agree", national_review="no", responded_on=today)
+    # 11. After a challenge the partners met again with the scrutineer, changed the decision and sent their
+    #     justification back: the case waits at the Panel for its further response.
+    k = _notify(
+        m,
+        p,
+        "Child K",
+        "A 15-year-old was seriously harmed while missing from home; exploitation had been reported twice.",
+        "Demo Child Kay",
+        15 * 365,
+        ago(32),
+        ago(30),
+    )
+    _ready(m, k, "learning_review", reasons="Good practice by the school to learn from.")
+    for who in (la, police, icb):
+        services.decision_record_vote(actor=who, case=k, option="learning_review", rationale="Mostly good practice.")
+    services.rapid_review_record_sent(actor=m, case=k, sent_on=today)
+    services.panel_response_record(
+        actor=panel,
+        case=k,
+        response="challenge",
+        national_review="no",
+        responded_on=today,
+        reasons="Two missing episodes were not linked to the exploitation reports: a local review is needed.",
+    )
+    services.decision_record_scrutineer_advice(
+        actor=scrutineer, case=k, advice="The Panel is right that the missing episodes were not joined up."
+    )
+    for who in (la, police, icb):
+        services.decision_record_vote(
+            actor=who, case=k, option="local_review", rationale="Persuaded: agencies did not join up what they knew."
+        )
+    services.decision_send_justification(
+        actor=m,
+        case=k,
+        justification="The partners met again with the scrutineer and changed the decision to a local review: "
+        "the missing episodes and exploitation reports were held by different agencies and never joined up.",
+    )
 
 
 def _eastbury(p: Partnership) -> None:
@@ -322,4 +426,35 @@ def _eastbury(p: Partnership) -> None:
         case=case,
         outcome="learning_review",
         reasons="Not a serious case, but good practice by the school to learn from.",
+    )
+    # A referral screened out: no further action.
+    case = services.referral_submit(
+        actor=m,
+        partnership=p,
+        what_happened="A 10-year-old broke an arm falling from a trampoline at home; the family sought help at once.",
+        who_was_harmed="Girl, 10",
+    )
+    services.referral_screen(
+        actor=m,
+        case=case,
+        outcome="no_further_action",
+        reasons="An accident with prompt care: no abuse or neglect is known or suspected.",
+    )
+    # Notified and closed: a care leaver's death needs no rapid review unless the serious case criteria are
+    # met or the young person was under 18 (Working Together 2023 ch.5).
+    aware = cal.add_working_days(cal.roll_back(today), -4)
+    _notify(
+        m,
+        p,
+        "Child D",
+        "A 20-year-old care leaver died of an illness; no abuse or neglect is suspected.",
+        "Demo Young Person Dee",
+        20 * 365 + 60,
+        aware,
+        cal.add_working_days(aware, 1),
+        nature="death",
+        legal_status="care_leaver",
+        abuse_or_neglect="not_suspected",
+        care_leaver_death=True,
+        care_leaver_age=20,
     )

@@ -2,18 +2,34 @@
 
 cspr.documents decides how a document looks; this module decides what it contains, from the same records the
 case page shows, so the report sent to the Panel and the page never disagree.
+
+The rapid review report is a draft, rebuilt from the records, until it is sent to the Panel. Then the Word and
+PDF rendered at that moment are frozen (``PanelSending``, written by ``panel_sending_record``) and every later
+download, by the Panel or by the partnership, is of those bytes: exactly what was sent, whatever happens to
+the case afterwards (a challenge, a second round of votes).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
 from cspr import documents as docs
 from cspr.cases.clocks import case_clocks
-from cspr.cases.models import Case, Decision, Partner, RapidReview, RapidReviewAudit, ReviewOption
+from cspr.cases.models import (
+    Case,
+    Decision,
+    FamilyCommunication,
+    PanelSending,
+    Partner,
+    RapidReview,
+    RapidReviewAudit,
+    ReviewOption,
+)
 from cspr.cases.services.decision import final_votes
 from cspr.cases.services.rapid_review import CIRCUMSTANCES, CRITERIA
 
@@ -38,8 +54,9 @@ def _assessments(rr: RapidReview, items: list[tuple[str, str]]) -> list[docs.Cri
     return result
 
 
-def _decision(case: Case) -> docs.DecisionSummary | None:
-    decision = Decision.objects.filter(case=case, status=Decision.Status.DECIDED).order_by("-round").first()
+def _decision(decision: Decision | None) -> docs.DecisionSummary | None:
+    """The round the report is about: its own votes (stage 1, and stage 2 after the advice) and advice only,
+    never another round's, and how the family was told of it."""
     if decision is None:
         return None
     votes = [
@@ -50,8 +67,7 @@ def _decision(case: Case) -> docs.DecisionSummary | None:
             rationale=v.rationale,
             round=v.stage,
         )
-        for d in Decision.objects.filter(case=case).order_by("round")
-        for v in d.votes.select_related("decision_maker")
+        for v in decision.votes.select_related("decision_maker")
     ]
     return docs.DecisionSummary(
         outcome_label=ReviewOption(decision.outcome).label,
@@ -60,13 +76,28 @@ def _decision(case: Case) -> docs.DecisionSummary | None:
         votes=votes,
         scrutineer_advice=decision.scrutineer_advice,
         majority=decision.method == Decision.Method.MAJORITY,
+        # When, how and by whom; the notes stay on the case (they may describe the family).
+        family_told=[
+            docs.FamilyTold(told_on=f.told_on, method=FamilyCommunication.Method(f.method).label, told_by=f.told_by)
+            for f in decision.family_communications.all()
+        ],
     )
 
 
-def rapid_review_report(case: Case, today: datetime.date | None = None) -> docs.RapidReviewReport:
+def rapid_review_report(
+    case: Case,
+    today: datetime.date | None = None,
+    *,
+    decision: Decision | None = None,
+    sent_on: datetime.date | None = None,
+) -> docs.RapidReviewReport:
+    """The report's content from the case's records. ``decision`` is the round it reports (by default the
+    latest decided one); ``sent_on`` marks the copy being sent to the Panel."""
     rr = RapidReview.objects.filter(case=case).first()
     if rr is None:
         raise NotReady("The rapid review has not started.")
+    if decision is None:
+        decision = Decision.objects.filter(case=case, status=Decision.Status.DECIDED).order_by("-round").first()
     n = getattr(case, "notification", None)
     incident = None
     if n is not None:
@@ -79,13 +110,13 @@ def rapid_review_report(case: Case, today: datetime.date | None = None) -> docs.
             notification_sent_on=n.sent_on,
             panel_reference=n.panel_reference,
         )
-    decision = _decision(case)
-    final = Decision.objects.filter(case=case, status=Decision.Status.DECIDED).order_by("-round").first()
     sign_off = []
-    if final is not None:
+    if decision is not None:
         sign_off = [
-            docs.SignOff(partner=PARTNER_LABEL[Partner(p)], name=v.decision_maker.full_name, signed_on=final.decided_on)
-            for p, v in sorted(final_votes(final).items())
+            docs.SignOff(
+                partner=PARTNER_LABEL[Partner(p)], name=v.decision_maker.full_name, signed_on=decision.decided_on
+            )
+            for p, v in sorted(final_votes(decision).items())
         ]
     return docs.RapidReviewReport(
         partnership_name=case.partnership.name,
@@ -107,7 +138,13 @@ def rapid_review_report(case: Case, today: datetime.date | None = None) -> docs.
         ],
         incident=incident,
         clocks=[
-            docs.ClockLine(label=k.milestone.label, due=k.effective_due, met_on=k.met_on, status_text=k.status.label)
+            docs.ClockLine(
+                label=k.milestone.label,
+                due=k.effective_due,
+                met_on=k.met_on,
+                status_text=k.status.label,
+                working_days_late=k.working_days_late or None,
+            )
             for k in case_clocks(case)
             if k.id in {"notify-panel", "inform-partners", "agency-summaries", "rapid-review"}
         ],
@@ -133,13 +170,53 @@ def rapid_review_report(case: Case, today: datetime.date | None = None) -> docs.
         circumstances=_assessments(rr, CIRCUMSTANCES),
         recommendation=ReviewOption(rr.recommendation).label if rr.recommendation else "",
         recommendation_reasons=rr.recommendation_reasons,
-        decision=decision,
+        decision=_decision(decision),
         sign_off=sign_off,
+        sent_on=sent_on,
     )
 
 
+@dataclass(frozen=True)
+class FrozenReport:
+    """The rapid review report rendered once, as it is sent: Word and PDF bytes."""
+
+    docx: bytes
+    pdf: bytes
+
+    def fields(self) -> dict[str, Any]:
+        """The PanelSending fields that keep it (encrypted by their field type) and the SHA-256 of the bytes."""
+        return {
+            "report_docx": self.docx,
+            "report_pdf": self.pdf,
+            "report_docx_sha256": hashlib.sha256(self.docx).hexdigest(),
+            "report_pdf_sha256": hashlib.sha256(self.pdf).hexdigest(),
+        }
+
+
+def rapid_review_freeze(case: Case, *, decision: Decision, sent_on: datetime.date) -> FrozenReport:
+    """Render the report that is being sent to the Panel, from the records as they stand at the sending
+    (called inside the sending's transaction, after the date sent is recorded, so the clock reads met)."""
+    report = rapid_review_report(case, decision=decision, sent_on=sent_on)
+    return FrozenReport(docx=docs.rapid_review_docx(report), pdf=docs.rapid_review_pdf(report))
+
+
+def _sent_report(case: Case) -> PanelSending | None:
+    return PanelSending.objects.filter(case=case, kind=PanelSending.Kind.RAPID_REVIEW).order_by("sent_at").first()
+
+
 def rapid_review_bytes(case: Case, fmt: str) -> bytes:
-    report = rapid_review_report(case)
+    """The report to download. Once sent to the Panel: the frozen copy, for everyone (what was sent is what
+    is read). Before: a draft from the records. A case sent before reports were frozen gets the report
+    rebuilt for the round that was sent with it (round 1), never a later round."""
+    sending = _sent_report(case)
+    if sending is not None and sending.report_pdf:
+        return bytes(sending.report_docx if fmt == "docx" else sending.report_pdf)
+    rr = RapidReview.objects.filter(case=case).first()
+    if rr is not None and rr.sent_on is not None:
+        first = Decision.objects.filter(case=case, round=1, status=Decision.Status.DECIDED).first()
+        report = rapid_review_report(case, decision=first, sent_on=rr.sent_on)
+    else:
+        report = rapid_review_report(case)
     return docs.rapid_review_docx(report) if fmt == "docx" else docs.rapid_review_pdf(report)
 
 

@@ -260,6 +260,16 @@ class ImmediateActionForm(forms.Form):
     done_on = _date("When", required=False, noun="date of the action")
 
 
+class EpisodeEditForm(EpisodeForm):
+    """Changing an episode: carries the fingerprint of the episode as read, so a stale save is refused."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ImmediateActionEditForm(ImmediateActionForm):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class VoteForm(forms.Form):
     option = forms.ChoiceField(
         label="What should the partnership do?",

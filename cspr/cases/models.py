@@ -11,7 +11,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cspr.core.fields import EncryptedCharField, EncryptedDateField, EncryptedJSONField, EncryptedTextField
+from cspr.core.fields import (
+    EncryptedBinaryField,
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
 
 
 class CaseState(models.TextChoices):
@@ -488,3 +494,38 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"Attachment {self.pk}"
+
+
+class PanelSending(models.Model):
+    """One sending to the national Panel after the notification: the rapid review with the partners' decision,
+    or, after a challenge, the partners' justification (DOMAIN.md step 5).
+
+    It fixes what the Panel was sent, so that the Panel, and anyone who reads the case later, reads exactly
+    that and nothing added since: the rapid review report's Word and PDF as rendered when it was sent, the
+    decision round it carried and the attachments that existed then. The report's bytes are encrypted with
+    the field keys before they are stored (DESIGN.md rule 6) and are kept in the database, so sending and
+    freezing commit together or not at all (rule 5). Written only by ``panel_sending_record``.
+    """
+
+    class Kind(models.TextChoices):
+        RAPID_REVIEW = "rapid_review", "Rapid review and decision"
+        JUSTIFICATION = "justification", "Partners' justification after a challenge"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="panel_sendings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="panel_sendings")
+    sent_on = models.DateField(help_text="The date recorded as sent.")
+    sent_at = models.DateTimeField(default=timezone.now, help_text="When the sending was recorded.")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    attachment_ids = models.JSONField(default=list, blank=True, help_text="The attachments that went with it.")
+    report_docx = EncryptedBinaryField(blank=True, help_text="The report as sent, Word (encrypted at rest).")
+    report_pdf = EncryptedBinaryField(blank=True, help_text="The report as sent, PDF (encrypted at rest).")
+    report_docx_sha256 = models.CharField(max_length=64, blank=True)
+    report_pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["decision", "kind"], name="panel_sending_unique_decision_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} sent {self.sent_on} for {self.case.reference}"

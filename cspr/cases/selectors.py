@@ -1,9 +1,12 @@
 """Reads of cases, always scoped to the user (DESIGN.md rule 1).
 
-Who sees what:
+Who sees what (docs/cases.md, "Who sees what"):
 - business managers, decision makers, scrutineers and auditors: every case of their partnership;
 - the national Panel: only cases whose notification was sent to it, and of those only what was sent
-  (the notification; the rapid review and decision once sent; never agency requests or the audit trail);
+  (the notification and the attachments that went with it; the rapid review and the first decision once
+  sent; a later round only once its justification was sent, and then its outcome and justification, not the
+  votes or advice of the partners' meeting; the clocks of what is owed to it; never agency requests, local
+  clocks or the audit trail);
 - agency contributors: only the requests addressed to them and the facts shared in them, and their own
   referrals; never the case itself;
 - system administrators: no case data at all (need-to-know, DOMAIN.md Data protection).
@@ -20,7 +23,17 @@ from django.utils import timezone
 
 from cspr.audit.selectors import audit_events_for_object
 from cspr.audit.services import audit_record
-from cspr.cases.models import AgencyRequest, Case, CaseState, RapidReviewAudit, Referral
+from cspr.cases.models import (
+    AgencyRequest,
+    Attachment,
+    Case,
+    CaseState,
+    Decision,
+    PanelSending,
+    RapidReview,
+    RapidReviewAudit,
+    Referral,
+)
 from cspr.core.errors import NotFound
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
@@ -52,11 +65,94 @@ def case_get(*, user: Any, case_id: int, log_read: bool = True, request: Any = N
     return case
 
 
+def case_read_record(*, user: Any, case: Case, page: str, request: Any = None) -> None:
+    """Audit one view of a page that shows a case's personal data (DOMAIN.md Data protection: every read of
+    case data is logged). Called once the page is known to be the reader's to see, so a refused request
+    leaves no read behind; the event names the page, never what it showed (DESIGN.md rule 6)."""
+    audit_record(
+        actor=user,
+        action="case.viewed",
+        partnership=case.partnership,
+        target=case,
+        detail={"page": page},
+        request=request,
+    )
+
+
 def case_audit_trail(*, user: Any, case: Case) -> QuerySet[Any]:
     """Only those who see every case of the partnership see its trail (not the Panel)."""
     if not sees_whole_case(user, case):
         raise NotFound("No case with that reference is available to you.")
     return audit_events_for_object(object_type="cases.case", object_ids=[str(case.pk)])
+
+
+# The clocks of what the partnership owes the Panel, or the public: the Panel reads these. Local clocks (agency
+# summaries by working day 10, the NSPCC copy) and the partners' own duties (informing the partners) are the
+# partnership's business, not the Panel's.
+PANEL_CLOCKS = frozenset({"notify-panel", "rapid-review", "final-report-to-panel", "lcspr-published", "keep-published"})
+
+
+def clock_rows_for(*, user: Any, case: Case) -> list[dict[str, Any]]:
+    """The case's clocks as the reader may see them: all of them for the partnership's own people, the
+    :data:`PANEL_CLOCKS` for the Panel."""
+    from cspr.cases.clocks import clock_rows
+
+    rows = clock_rows(case)
+    if sees_whole_case(user, case):
+        return rows
+    return [row for row in rows if row["id"] in PANEL_CLOCKS]
+
+
+def rapid_review_for(*, user: Any, case: Case) -> RapidReview | None:
+    """The rapid review if the reader may read it: the partnership's own people always, the Panel once it was
+    sent to it (DOMAIN.md step 5)."""
+    rr = RapidReview.objects.filter(case=case).first()
+    if rr is None or not (sees_whole_case(user, case) or rr.sent_on is not None):
+        return None
+    return rr
+
+
+def decision_sent_to_panel(decision: Decision) -> bool:
+    """Whether this round went to the Panel. The first round goes with the rapid review; a later round, after a
+    challenge, goes only when the partners send their justification, which ``decision_send_justification``
+    writes in the same step (until then its votes and the scrutineer's advice are the partners' meeting)."""
+    if decision.status != Decision.Status.DECIDED:
+        return False
+    return decision.round == 1 or bool(decision.justification.strip())
+
+
+def decisions_for(*, user: Any, case: Case) -> list[Decision]:
+    """The rounds of the decision the reader may see, in order: every round for the partnership's own people;
+    for the Panel, once the rapid review was sent, the rounds that were sent to it (decision_sent_to_panel)."""
+    decisions = list(
+        Decision.objects.filter(case=case).prefetch_related("votes__decision_maker", "family_communications")
+    )
+    decisions.sort(key=lambda d: d.round)
+    if sees_whole_case(user, case):
+        return decisions
+    if rapid_review_for(user=user, case=case) is None:
+        return []
+    return [d for d in decisions if decision_sent_to_panel(d)]
+
+
+def decision_in_full(*, user: Any, case: Case, decision: Decision) -> bool:
+    """Whether the reader sees the round's votes, the scrutineer's advice and the composed rationale. The
+    Panel was sent those for the first round (they are in the rapid review report); for a later round it was
+    sent the outcome, whether it was kept or changed, and the justification."""
+    return decision.round == 1 or sees_whole_case(user, case)
+
+
+def attachments_for(*, user: Any, case: Case) -> QuerySet[Attachment]:
+    """The case's attachments the reader may see and download. The partnership's own people: all. The Panel:
+    those that were part of the notification when it was sent, and those that existed when the rapid review
+    or a justification was sent (PanelSending.attachment_ids); nothing added afterwards."""
+    attachments = Attachment.objects.filter(case=case).select_related("uploaded_by")
+    if sees_whole_case(user, case):
+        return attachments
+    if case.sent_to_panel_at is None:
+        return attachments.none()
+    sent = {pk for ids in PanelSending.objects.filter(case=case).values_list("attachment_ids", flat=True) for pk in ids}
+    return attachments.filter(Q(uploaded_at__lte=case.sent_to_panel_at) | Q(pk__in=sent))
 
 
 def case_home_summary(*, user: Any) -> list[dict[str, Any]]:

@@ -51,9 +51,20 @@ def _rapid_review_ready(case: Case) -> str | None:
         return "There is no rapid review for this case yet."
     if not rr.recommendation or not rr.recommendation_reasons.strip():
         return "Record the rapid review's recommendation and its reasons before the partners decide."
-    missing = [code for code in ("a", "b", "c", "d") if not (rr.criteria or {}).get(code, {}).get("answer")]
+    # Regulation 11 and Working Together 2023 ch.5: the partners decide on the criteria and the circumstances
+    # to weigh, so each is answered, with reasons where the answer needs them, before the decision.
+    from cspr.cases.services.rapid_review import criteria_unanswered, criterion_reasons_error
+
+    missing = criteria_unanswered(rr.criteria)
     if missing:
-        return "Answer every regulation 11 criterion (yes, no or maybe) before the partners decide."
+        return (
+            "Answer every regulation 11 criterion and circumstance to weigh (yes, no or maybe) before the "
+            f"partners decide. Not answered yet: {', '.join(missing)}."
+        )
+    for code, item in (rr.criteria or {}).items():
+        problem = criterion_reasons_error(code, item.get("answer", ""), item.get("reasons", ""))
+        if problem:
+            return f"{problem} before the partners decide."
     return None
 
 

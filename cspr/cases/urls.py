@@ -18,6 +18,18 @@ urlpatterns = [
     path("cases/<int:case_id>/rapid-review/requests/new/", views.agency_request_new, name="request_new"),
     path("cases/<int:case_id>/rapid-review/episodes/new/", views.episode_add, name="episode_new"),
     path("cases/<int:case_id>/rapid-review/actions/new/", views.immediate_action_add, name="action_new"),
+    path("cases/<int:case_id>/rapid-review/episodes/<int:episode_id>/", views.episode_edit, name="episode_edit"),
+    path(
+        "cases/<int:case_id>/rapid-review/episodes/<int:episode_id>/remove/",
+        views.episode_remove,
+        name="episode_remove",
+    ),
+    path("cases/<int:case_id>/rapid-review/actions/<int:action_id>/", views.immediate_action_edit, name="action_edit"),
+    path(
+        "cases/<int:case_id>/rapid-review/actions/<int:action_id>/remove/",
+        views.immediate_action_remove,
+        name="action_remove",
+    ),
     path("cases/<int:case_id>/rapid-review/submit/", views.rapid_review_submit, name="rapid_review_submit"),
     path("cases/<int:case_id>/rapid-review/sent/", views_decision.rapid_review_sent, name="rapid_review_sent"),
     path("cases/<int:case_id>/decision/vote/", views_decision.decision_vote, name="vote"),

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from cspr.cases import selectors, services
@@ -20,7 +22,9 @@ from cspr.cases.eligibility import assess
 from cspr.cases.forms import (
     AgencyRequestForm,
     ChildForm,
+    EpisodeEditForm,
     EpisodeForm,
+    ImmediateActionEditForm,
     ImmediateActionForm,
     NewNotificationForm,
     NotificationForm,
@@ -29,10 +33,19 @@ from cspr.cases.forms import (
     ReferralForm,
     ScreeningForm,
 )
-from cspr.cases.models import AgencyRequest, Case, CaseState, Decision, Notification, RapidReview, Referral
+from cspr.cases.models import (
+    AgencyRequest,
+    Case,
+    CaseState,
+    Episode,
+    ImmediateAction,
+    Notification,
+    RapidReview,
+    Referral,
+)
 from cspr.cases.next_steps import next_steps
-from cspr.cases.services.rapid_review import CIRCUMSTANCES, CRITERIA, SECTION_FIELDS
-from cspr.core.drafts import draft_done, draft_restore
+from cspr.cases.services.rapid_review import CIRCUMSTANCES, CRITERIA, SECTION_FIELDS, record_version
+from cspr.core.drafts import draft_as_querydict, draft_done, draft_get, draft_restore
 from cspr.core.errors import NotFound, ServiceError, StaleEdit
 from cspr.partnerships.models import Membership, Organisation, Partnership, User
 from cspr.partnerships.roles import Role
@@ -47,6 +60,53 @@ def get_case(request: HttpRequest, case_id: int, *, log_read: bool = False) -> C
         raise Http404 from None
 
 
+# Never filled in from a draft: a stale edit is judged by the version the page was read at (DESIGN.md rule 5).
+_NOT_RESTORED = frozenset({"version"})
+
+
+def restore_draft(request: HttpRequest, *page_forms: forms.Form) -> bool:
+    """Fill the page's unbound forms from the user's server-side draft for this page; True if one was found.
+
+    Every case form goes through this (via ``draft_context``), so a form posted after the session ended, or
+    autosaved, comes back as it was typed whichever page it is (DESIGN.md rule 5: nothing is lost). Each
+    field reads its own value out of the kept POST data through its widget, so date parts (NAME-day, ...),
+    radios, checkboxes and prefixed forms restore as well as free text. Call it after the view has added
+    any fields of its own. The forms stay unbound: what was typed is shown without error messages."""
+    if request.method != "GET" or not request.user.is_authenticated:
+        return False
+    data = draft_get(user=request.user, key=request.path)
+    if not data:
+        return False
+    kept = draft_as_querydict(data)
+    restored = False
+    for form in page_forms:
+        if form.is_bound:
+            continue
+        for name, field in form.fields.items():
+            html_name = form.add_prefix(name)
+            if name in _NOT_RESTORED or field.widget.value_omitted_from_data(kept, {}, html_name):
+                continue
+            form.initial[name] = field.widget.value_from_datadict(kept, {}, html_name)
+            restored = True
+    return restored
+
+
+def has_long_text(*page_forms: forms.Form) -> bool:
+    return any(isinstance(f.widget, forms.Textarea) for form in page_forms for f in form.fields.values())
+
+
+def draft_context(request: HttpRequest, *page_forms: forms.Form, autosave: bool | None = None) -> dict[str, Any]:
+    """The template context every case form page needs for rule 5: restore the user's draft into the forms
+    and, for a form with long text (or when ``autosave`` says so), the address its fields autosave to.
+    Templates mark the form ``data-autosave="{{ autosave_url }}"`` when it is set."""
+    restored = restore_draft(request, *page_forms)
+    on = has_long_text(*page_forms) if autosave is None else autosave
+    return {
+        "draft_restored": restored,
+        "autosave_url": f"{reverse('draft_autosave')}?{urlencode({'key': request.path})}" if on else "",
+    }
+
+
 def form_page(
     request: HttpRequest,
     *,
@@ -58,10 +118,15 @@ def form_page(
     fields: list[str] | None = None,
     status: int = 200,
     back: str = "",
-    autosave: bool = False,
+    autosave: bool | None = None,
     multipart: bool = False,
+    other_action: tuple[str, str] | None = None,
 ) -> HttpResponse:
-    """One GOV.UK question page for simple forms: heading, error summary, fields, button."""
+    """One GOV.UK question page for simple forms: heading, error summary, fields, button. The user's draft
+    is restored and a form with long text autosaves unless ``autosave`` says otherwise; an upload form does
+    not autosave by default (the script would post the file every few seconds). ``other_action`` is a
+    (text, address) link beside the button, such as removing what the form changes."""
+    drafts = draft_context(request, form, autosave=False if multipart and autosave is None else autosave)
     return render(
         request,
         "cases/form_page.html",
@@ -74,9 +139,9 @@ def form_page(
             "fields": [form[f] for f in (fields or list(form.fields))],
             "page_has_errors": bool(form.errors),
             "back": back or (f"/cases/{case.pk}/" if case else "/home/"),
-            "autosave": autosave,
             "multipart": multipart,
-            "draft_restored": request.method == "GET" and bool(getattr(form, "initial", None)) and autosave,
+            "other_action": other_action,
+            **drafts,
         },
         status=status,
     )
@@ -136,13 +201,11 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     whole = selectors.sees_whole_case(request.user, case)
     access = access_for(request.user)
     notification = Notification.objects.filter(case=case).first()
-    rr = RapidReview.objects.filter(case=case).first()
-    rr_visible = whole or (rr is not None and rr.sent_on is not None)
-    decisions = (
-        list(Decision.objects.filter(case=case).prefetch_related("votes", "family_communications").order_by("round"))
-        if rr_visible
-        else []
-    )
+    # What the reader may see of each step comes from the selectors, so the page, the API and the documents
+    # show the Panel the same: what was sent to it, never a round still being decided (docs/cases.md).
+    rr = selectors.rapid_review_for(user=request.user, case=case)
+    rr_visible = rr is not None
+    decisions = selectors.decisions_for(user=request.user, case=case)
     similar = []
     if whole and rr is not None:
         from cspr.library.selectors import similar_reviews_for_text
@@ -177,12 +240,16 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "episodes": case.episodes.all() if rr_visible else [],
             "actions": case.immediate_actions.all() if rr_visible else [],
             "decisions": decisions,
+            "summary_only_rounds": [
+                d.round for d in decisions if not selectors.decision_in_full(user=request.user, case=case, decision=d)
+            ],
             "panel_responses": case.panel_responses.all() if rr_visible or access.is_panel else [],
-            "clocks": clock_rows(case),
-            "steps": next_steps(case, request.user),
+            "clocks": selectors.clock_rows_for(user=request.user, case=case),
+            # The Panel is told its own next step, not how far the partners' meeting has got.
+            "steps": [s for s in next_steps(case, request.user) if whole or s.who == "National Panel"],
             "similar": similar,
-            "documents": rr_visible and rr is not None,
-            "attachments": case.attachments.all(),
+            "documents": rr_visible,
+            "attachments": selectors.attachments_for(user=request.user, case=case),
         },
     )
 
@@ -194,6 +261,8 @@ def case_audit(request: HttpRequest, case_id: int) -> HttpResponse:
         events = selectors.case_audit_trail(user=request.user, case=case)[:500]
     except NotFound:
         raise Http404 from None
+    # The trail names who did what to the case: reading it is a read of case data, audited like the others.
+    selectors.case_read_record(user=request.user, case=case, page="audit", request=request)
     return render(request, "cases/audit.html", {"case": case, "events": events})
 
 
@@ -229,7 +298,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     ]
     if not choices:
         raise Http404
-    form = ReferralForm(request.POST or None, partnerships=choices, initial=draft_restore(request))
+    form = ReferralForm(request.POST or None, partnerships=choices)
     if request.method == "POST" and form.is_valid():
         partnership = Partnership.objects.get(slug=form.cleaned_data["partnership"])
         result: dict[str, Case] = {}
@@ -259,7 +328,6 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         intro="Tell the safeguarding partnership about a child who has died or been seriously harmed "
         "where abuse or neglect is known or suspected, or another incident you think it should "
         "learn from.",
-        autosave=True,
     )
 
 
@@ -290,7 +358,13 @@ def referral_screen(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "cases/screen.html",
-        {"case": case, "referral": referral, "form": form, "page_has_errors": bool(form.errors)},
+        {
+            "case": case,
+            "referral": referral,
+            "form": form,
+            "page_has_errors": bool(form.errors),
+            **draft_context(request, form),
+        },
     )
 
 
@@ -418,6 +492,8 @@ def notification_edit(request: HttpRequest, case_id: int) -> HttpResponse:
         )  # type: ignore[arg-type]
         if ok:
             return redirect("cases:detail", case.pk)
+    # The page shows the children's names, dates of birth and the narrative: one audited read per view.
+    selectors.case_read_record(user=request.user, case=case, page="notification", request=request)
     eligibility = assess(notification, list(case.children.all()))
     return render(
         request,
@@ -495,6 +571,8 @@ def rapid_review_edit(request: HttpRequest, case_id: int) -> HttpResponse:
             "The rapid review has been saved.",
         ):
             return redirect("cases:detail", case.pk)
+    # The page shows the review's narratives about the child and family: one audited read per view.
+    selectors.case_read_record(user=request.user, case=case, page="rapid_review", request=request)
     return render(
         request,
         "cases/rapid_review.html",
@@ -518,19 +596,18 @@ def _simple_case_form(
     success: str,
     service: Callable[..., Any],
     intro: str = "",
-    autosave: bool = False,
+    autosave: bool | None = None,
     prepare: Callable[[HttpRequest, Case, forms.Form], None] | None = None,
     today_fields: tuple[str, ...] = (),
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     """A page that asks one form's questions and calls one service with the cleaned data.
-    ``today_fields`` are date questions whose usual answer is today, filled in to save typing."""
+    ``today_fields`` are date questions whose usual answer is today, filled in to save typing. The draft is
+    restored and long text autosaves through ``form_page`` (rule 5), so no page built here can forget it."""
 
     @login_required
     def view(request: HttpRequest, case_id: int) -> HttpResponse:
         case = get_case(request, case_id)
         initial: dict[str, Any] = {name: timezone.localdate() for name in today_fields}
-        if autosave:
-            initial.update(draft_restore(request))
         form = form_class(request.POST or None, initial=initial)
         if prepare:
             prepare(request, case, form)
@@ -551,6 +628,21 @@ def _simple_case_form(
 
 
 def _prepare_request_form(request: HttpRequest, case: Case, form: forms.Form) -> None:
+    """Agencies and contributors of the case's partnership; the due date question says what a blank answer
+    means, and once working day 10 has passed offers the service's proposed date instead of a past one."""
+    from cspr.cases.clocks import due_date_for
+    from cspr.cases.services.rapid_review import LATE_REQUEST_WORKING_DAYS, agency_request_proposed_due_date
+
+    day_10 = due_date_for(case, "agency-summaries")
+    if day_10 is not None and day_10 < timezone.localdate():
+        proposed = agency_request_proposed_due_date(case)
+        form.fields["due_date"].help_text = (
+            f"Working day 10 of the rapid review was {day_10:%-d %B %Y}, which has passed. The date below is "
+            f"{LATE_REQUEST_WORKING_DAYS} working days from today: change it if the agency needs longer."
+        )
+        form.initial.setdefault("due_date", proposed)
+    elif day_10 is not None:
+        form.fields["due_date"].help_text = f"Leave blank for working day 10 of the rapid review, {day_10:%-d %B %Y}."
     form.fields["organisation"].queryset = Organisation.objects.filter(partnership=case.partnership)  # type: ignore[attr-defined]
     contributors = User.objects.filter(
         memberships__partnership=case.partnership,
@@ -586,7 +678,6 @@ episode_add = _simple_case_form(
     "Add episode",
     "The episode has been added to the chronology.",
     services.episode_add,
-    autosave=True,
 )
 immediate_action_add = _simple_case_form(
     ImmediateActionForm,
@@ -595,6 +686,129 @@ immediate_action_add = _simple_case_form(
     "The action has been recorded.",
     services.immediate_action_add,
 )
+
+
+def _whole_case(request: HttpRequest, case_id: int) -> Case:
+    case = get_case(request, case_id)
+    if not selectors.sees_whole_case(request.user, case):
+        raise Http404
+    return case
+
+
+@login_required
+def episode_edit(request: HttpRequest, case_id: int, episode_id: int) -> HttpResponse:
+    """Correct a chronology entry until the rapid review is sent (the service refuses after, with why)."""
+    case = _whole_case(request, case_id)
+    episode = Episode.objects.filter(case=case, pk=episode_id).first()
+    if episode is None:
+        raise Http404
+    initial = {name: getattr(episode, name) for name in EpisodeForm.base_fields}
+    form = EpisodeEditForm(request.POST or None, initial={**initial, "version": record_version(episode)})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request,
+            form,
+            lambda: services.episode_update(
+                actor=request.user, case=case, episode=episode, **form.cleaned_data, request=request
+            ),
+            "The episode has been changed.",
+        )
+    ):
+        return redirect("cases:detail", case.pk)
+    return form_page(
+        request,
+        form=form,
+        case=case,
+        title="Change a key practice episode",
+        submit="Save changes",
+        other_action=("Remove this episode", f"/cases/{case.pk}/rapid-review/episodes/{episode.pk}/remove/"),
+    )
+
+
+@login_required
+def immediate_action_edit(request: HttpRequest, case_id: int, action_id: int) -> HttpResponse:
+    """Correct an immediate action until the rapid review is sent."""
+    case = _whole_case(request, case_id)
+    item = ImmediateAction.objects.filter(case=case, pk=action_id).first()
+    if item is None:
+        raise Http404
+    initial = {name: getattr(item, name) for name in ImmediateActionForm.base_fields}
+    form = ImmediateActionEditForm(request.POST or None, initial={**initial, "version": record_version(item)})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request,
+            form,
+            lambda: services.immediate_action_update(
+                actor=request.user, case=case, immediate_action=item, **form.cleaned_data, request=request
+            ),
+            "The action has been changed.",
+        )
+    ):
+        return redirect("cases:detail", case.pk)
+    return form_page(
+        request,
+        form=form,
+        case=case,
+        title="Change an immediate action",
+        submit="Save changes",
+        other_action=("Remove this action", f"/cases/{case.pk}/rapid-review/actions/{item.pk}/remove/"),
+    )
+
+
+def _confirm_remove(
+    request: HttpRequest, case: Case, *, title: str, entry: list[tuple[str, str]], remove: Callable[[], Any], done: str
+) -> HttpResponse:
+    """Ask before removing (GET), remove through the service (POST); a refusal is shown on the page."""
+    form = forms.Form(request.POST if request.method == "POST" else None)  # nothing to type: bound on POST
+    if request.method == "POST" and form.is_valid() and run_service(request, form, remove, done):
+        return redirect("cases:detail", case.pk)
+    return render(
+        request,
+        "cases/confirm_remove.html",
+        {"case": case, "form": form, "title": title, "entry": entry, "page_has_errors": bool(form.errors)},
+    )
+
+
+@login_required
+def episode_remove(request: HttpRequest, case_id: int, episode_id: int) -> HttpResponse:
+    case = _whole_case(request, case_id)
+    episode = Episode.objects.filter(case=case, pk=episode_id).first()
+    if episode is None:
+        raise Http404
+    return _confirm_remove(
+        request,
+        case,
+        title="Remove this episode from the chronology?",
+        entry=[
+            ("Date", f"{episode.date:%-d %B %Y}"),
+            ("Agency", episode.agency),
+            ("What happened", episode.what_happened),
+        ],
+        remove=lambda: services.episode_remove(actor=request.user, case=case, episode=episode, request=request),
+        done="The episode has been removed from the chronology.",
+    )
+
+
+@login_required
+def immediate_action_remove(request: HttpRequest, case_id: int, action_id: int) -> HttpResponse:
+    case = _whole_case(request, case_id)
+    item = ImmediateAction.objects.filter(case=case, pk=action_id).first()
+    if item is None:
+        raise Http404
+    return _confirm_remove(
+        request,
+        case,
+        title="Remove this immediate action?",
+        entry=[("Action", item.action), ("Who took it", item.by_whom)],
+        remove=lambda: services.immediate_action_remove(
+            actor=request.user, case=case, immediate_action=item, request=request
+        ),
+        done="The action has been removed.",
+    )
 
 
 @login_required
@@ -629,7 +843,7 @@ def agency_request_answer(request: HttpRequest, request_id: int) -> HttpResponse
         item = selectors.agency_request_get(user=request.user, request_id=request_id, request=request)
     except NotFound:
         raise Http404 from None
-    form = ResponseForm(request.POST or None, initial=draft_restore(request))
+    form = ResponseForm(request.POST or None)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -651,7 +865,7 @@ def agency_request_answer(request: HttpRequest, request_id: int) -> HttpResponse
             "form": form,
             "answered": item.status != AgencyRequest.Status.OPEN,
             "page_has_errors": bool(form.errors),
-            "draft_restored": request.method == "GET" and bool(form.initial),
+            **draft_context(request, form),
         },
     )
 

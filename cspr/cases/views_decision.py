@@ -29,7 +29,8 @@ from cspr.cases.forms import (
 from cspr.cases.models import Decision, RapidReview
 from cspr.cases.services.notification import AGE_BANDS
 from cspr.cases.services.rr_audit import CHECKLIST, SCORES
-from cspr.cases.views import _simple_case_form, form_page, get_case, run_service, states_for_filter
+from cspr.cases.views import _simple_case_form, draft_context, form_page, get_case, run_service, states_for_filter
+from cspr.core.drafts import draft_done
 from cspr.core.errors import NotFound
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.roles import Role
@@ -65,6 +66,7 @@ def decision_vote(request: HttpRequest, case_id: int) -> HttpResponse:
             "rr": rr,
             "votes": decision.votes.all(),
             "page_has_errors": bool(form.errors),
+            **draft_context(request, form),
         },
     )
 
@@ -107,7 +109,6 @@ decision_justification = _simple_case_form(
     "Send to the Panel",
     "The justification has been sent to the Panel.",
     services.decision_send_justification,
-    autosave=True,
 )
 
 
@@ -257,6 +258,7 @@ def family_letter(request: HttpRequest, case_id: int) -> HttpResponse:
                 detail={"document": "family-letter", "format": fmt},
                 request=request,
             )
+            draft_done(request)  # the letter written holds what was typed
             response = HttpResponse(body, content_type=FORMATS[fmt])
             response["Content-Disposition"] = f'attachment; filename="{case.reference}-family-letter.{fmt}"'
             return response
@@ -309,7 +311,12 @@ def rr_audit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/rr_audits.html",
-        {"audits": audits, "form": form if managed else None, "page_has_errors": bool(form.errors)},
+        {
+            "audits": audits,
+            "form": form if managed else None,
+            "page_has_errors": bool(form.errors),
+            **draft_context(request, form),
+        },
     )
 
 
@@ -347,6 +354,7 @@ def rr_audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
             "manager": manager,
             "form": form,
             "page_has_errors": bool(form.errors),
+            **(draft_context(request, form) if manager and not audit.completed_at else {}),
         },
     )
 
@@ -376,7 +384,14 @@ def rr_audit_item(request: HttpRequest, audit_id: int, item_id: int) -> HttpResp
     return render(
         request,
         "cases/rr_audit_item.html",
-        {"audit": audit, "item": item, "form": form, "checklist": CHECKLIST, "page_has_errors": bool(form.errors)},
+        {
+            "audit": audit,
+            "item": item,
+            "form": form,
+            "checklist": CHECKLIST,
+            "page_has_errors": bool(form.errors),
+            **draft_context(request, form),
+        },
     )
 
 

@@ -1,4 +1,7 @@
-"""Attachments: upload (validated before storing) and download (authorised, audited)."""
+"""Attachments: upload (validated before storing) and download (authorised, audited).
+
+Which attachments a reader may download is the selectors' ``attachments_for``: the Panel only those that
+were part of what was sent to it (DESIGN.md rule 1: anything else is a 404, as if it were not there)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from django.shortcuts import redirect
 
 from cspr.audit.services import audit_record
 from cspr.cases import selectors, services
-from cspr.cases.models import Attachment
 from cspr.cases.views import form_page, get_case, run_service
 
 
@@ -53,7 +55,7 @@ def attachment_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) -> HttpResponse:
     case = get_case(request, case_id)
-    attachment = Attachment.objects.filter(case=case, pk=attachment_id).first()
+    attachment = selectors.attachments_for(user=request.user, case=case).filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
     body = services.attachment_read(attachment)

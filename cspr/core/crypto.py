@@ -54,6 +54,17 @@ def decrypt_text(token: str) -> str:
         raise DecryptionError("A stored value could not be decrypted with any configured key.") from exc
 
 
+def encrypt_bytes(value: bytes) -> str:
+    return fernet().encrypt(value).decode("ascii")
+
+
+def decrypt_bytes(token: str) -> bytes:
+    try:
+        return fernet().decrypt(token.encode("ascii"))
+    except (InvalidToken, ValueError) as exc:
+        raise DecryptionError("A stored value could not be decrypted with any configured key.") from exc
+
+
 def rotate_token(token: str) -> str:
     """Re-encrypt ``token`` with the first key; raises DecryptionError if no key opens it."""
     try:

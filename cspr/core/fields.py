@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import models
 
-from cspr.core.crypto import decrypt_text, encrypt_text
+from cspr.core.crypto import decrypt_bytes, decrypt_text, encrypt_bytes, encrypt_text
 
 
 class _EncryptedMixin:
@@ -109,6 +109,27 @@ class EncryptedJSONField(_EncryptedMixin, models.TextField):
         if value is None:
             return None
         return encrypt_text(self.to_text(value))
+
+
+class EncryptedBinaryField(_EncryptedMixin, models.TextField):
+    """A document about a child (a report as it was sent): the bytes are encrypted straight into a Fernet
+    token kept as TEXT, so ``cspr rotate-keys`` re-encrypts it like every other encrypted column."""
+
+    def empty_value(self) -> Any:
+        return b""
+
+    def to_python(self, value: Any) -> Any:
+        return bytes(value) if value else b""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return b""
+        return decrypt_bytes(value)
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if not value:  # None, b"" or the column default ""
+            return None if self.null else ""
+        return encrypt_bytes(bytes(value))
 
 
 def encrypted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:

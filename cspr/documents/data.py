@@ -116,12 +116,21 @@ class IncidentSummary:
 
 @dataclass(frozen=True)
 class ClockLine:
-    """One statutory clock as the timescales package computed it; ``status_text`` is its plain explanation."""
+    """One statutory clock as the timescales package computed it; ``status_text`` is its plain explanation.
+
+    ``working_days_late`` is how late it was met, or is (None when not late): the Panel reads "Met late, 3
+    working days late", not just "Met late" (issue 4, sending to the Panel: working days late is shown).
+    """
 
     label: str
     due: dt.date | None
     met_on: dt.date | None = None
     status_text: str = ""
+    working_days_late: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.working_days_late is not None and self.working_days_late < 0:
+            raise ValueError(f"working_days_late cannot be negative, not {self.working_days_late}")
 
 
 @dataclass(frozen=True)
@@ -186,10 +195,22 @@ class Vote:
 
 
 @dataclass(frozen=True)
+class FamilyTold:
+    """How the family was told of the decision and its reasons (DOMAIN.md step 4: in writing and, where
+    possible, in person through the practitioner working with them). ``told_by`` is the practitioner and
+    their role; the family's own words or circumstances never go here."""
+
+    told_on: dt.date
+    method: str
+    told_by: str = ""
+
+
+@dataclass(frozen=True)
 class DecisionSummary:
     """The three partners' decision on a local review (DOMAIN.md step 4).
 
     ``majority`` is true when they still disagreed after the scrutineer's advice and the majority decided.
+    ``family_told`` lists each time the family was told, when recorded.
     """
 
     outcome_label: str
@@ -198,6 +219,7 @@ class DecisionSummary:
     votes: Sequence[Vote] = ()
     scrutineer_advice: str = ""
     majority: bool = False
+    family_told: Sequence[FamilyTold] = ()
 
 
 @dataclass(frozen=True)
@@ -215,6 +237,7 @@ class RapidReviewReport:
 
     Only the identifying fields are required: a report can be rendered at any point while it is being
     drafted, and every section left empty prints "Not recorded" so a gap is visible, never silent.
+    ``sent_on`` is set on the copy frozen when the report was sent to the Panel.
     """
 
     partnership_name: str
@@ -239,6 +262,7 @@ class RapidReviewReport:
     recommendation_reasons: str = ""
     decision: DecisionSummary | None = None
     sign_off: Sequence[SignOff] = ()
+    sent_on: dt.date | None = None
 
 
 @dataclass(frozen=True)

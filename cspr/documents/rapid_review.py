@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .blocks import Block, Document, Fields, Heading, PageBreak, Table, Text
-from .data import Answer, CriterionAssessment, DecisionSummary, RapidReviewReport
+from .data import Answer, ClockLine, CriterionAssessment, DecisionSummary, RapidReviewReport
 from .pdf import render_pdf
 from .text import NOT_RECORDED, format_date, is_blank, one_line
 from .word import render_docx
@@ -143,9 +143,19 @@ def rapid_review_document(report: RapidReviewReport) -> Document:
 
 
 def _status(report: RapidReviewReport) -> str:
+    if report.sent_on is not None:
+        return f"{'Signed off and sent' if report.sign_off else 'Sent'} to the Panel on {format_date(report.sent_on)}"
     if report.sign_off:
         return "Signed off"
     return "Draft: not signed off"
+
+
+def _clock_status(clock: ClockLine) -> str:
+    """The clock's status with how late it is in working days, which the Panel reads (issue 4)."""
+    if not clock.working_days_late:
+        return clock.status_text
+    days = f"{clock.working_days_late} working day{'s' if clock.working_days_late != 1 else ''} late"
+    return f"{clock.status_text}: {days}" if clock.status_text else days
 
 
 def _the_case(report: RapidReviewReport) -> list[Block]:
@@ -186,7 +196,7 @@ def _the_case(report: RapidReviewReport) -> list[Block]:
             "Statutory timescales",
             ("Milestone", "Due", "Met on", "Status"),
             tuple(
-                (c.label, format_date(c.due), format_date(c.met_on, "Not yet"), c.status_text) for c in report.clocks
+                (c.label, format_date(c.due), format_date(c.met_on, "Not yet"), _clock_status(c)) for c in report.clocks
             ),
             widths=(5, 2, 2, 5),
         ),
@@ -260,4 +270,15 @@ def _decision(decision: DecisionSummary | None) -> list[Block]:
     ]
     if is_blank(decision.scrutineer_advice) and not decision.majority:
         blocks[-1] = Text("", empty=f"{NOT_RECORDED} (advice is needed only when the decision makers disagree).")
+    # DOMAIN.md step 4: the rationale is told to the family, in writing and where possible in person.
+    blocks += [
+        Heading(2, "How the family was told"),
+        Table(
+            "When, how and by whom the family was told of the decision",
+            ("Date", "How", "By whom"),
+            tuple((format_date(f.told_on), f.method, f.told_by) for f in decision.family_told),
+            widths=(2, 4, 5),
+            empty=f"{NOT_RECORDED}: the family has not yet been told of the decision.",
+        ),
+    ]
     return blocks

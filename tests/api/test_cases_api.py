@@ -191,7 +191,10 @@ def test_the_chain_runs_through_the_api_from_referral_to_the_panel_agreeing_afte
             "learning_so_far": "Information was not shared",
             "recommendation": "local_review",
             "recommendation_reasons": "Agencies did not share",
-            "criteria": {code: {"answer": "yes", "reasons": f"Reason {code}"} for code in "abcd"},
+            "criteria": {
+                **{code: {"answer": "yes", "reasons": f"Reason {code}"} for code in "abcd"},
+                **{code: {"answer": "no", "reasons": ""} for code, _ in CIRCUMSTANCES},
+            },
         },
     )
     assert rr["criteria"]["c"] == {"answer": "yes", "reasons": "Reason c"}
@@ -474,6 +477,13 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/cases/{case_id}/decision/family"),
     ("post", "/api/v1/cases/{case_id}/decision/justification"),
     ("post", "/api/v1/cases/{case_id}/panel-response"),
+    ("get", "/api/v1/cases/{case_id}/rapid-review/report/{fmt}"),
+    ("post", "/api/v1/cases/{case_id}/family-letter/{fmt}"),
+    ("get", "/api/v1/cases/rr-audits/{audit_id}/summary/{fmt}"),
+    ("get", "/api/v1/cases/{case_id}/attachments"),
+    ("post", "/api/v1/cases/{case_id}/attachments"),
+    ("get", "/api/v1/cases/{case_id}/attachments/{attachment_id}"),
+    ("get", "/api/v1/cases/{case_id}/history"),
 }
 
 

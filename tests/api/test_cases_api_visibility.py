@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from cspr.cases import services
-from cspr.cases.models import AgencyRequest, Case, Decision, PanelResponse
+from cspr.cases.models import AgencyRequest, Attachment, Case, Decision, PanelResponse
 from cspr.cases.services.rr_audit import CHECKLIST
 from cspr.partnerships.roles import Role
 from tests.api.test_cases_api import (
@@ -58,6 +58,9 @@ def valid_bodies() -> dict[tuple[str, str], dict[str, Any]]:
         ("post", c + "/decision/family"): {"told_on": today(), "method": "letter", "told_by": "x"},
         ("post", c + "/decision/justification"): {"justification": "x"},
         ("post", c + "/panel-response"): {"response": "agree", "national_review": "no", "responded_on": today()},
+        ("post", c + "/family-letter/{fmt}"): {"addressee": "x", "salutation": "y"},
+        # The upload is multipart; without a file it still reaches the view, so the scoping answers first.
+        ("post", c + "/attachments"): {},
     }
 
 
@@ -73,7 +76,23 @@ def test_another_partnerships_token_gets_404_at_every_operation_on_this_partners
         period_end=case.rapid_review.sent_on,
         sample_size=5,
     )
-    ids = {"case_id": case.pk, "request_id": request.pk, "audit_id": audit.pk, "item_id": audit.items.get().pk}
+    attachment = Attachment.objects.create(
+        case=case,
+        storage_name="visibility/none",
+        original_name="minutes.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=chain["manager"],
+    )
+    ids = {
+        "case_id": case.pk,
+        "request_id": request.pk,
+        "audit_id": audit.pk,
+        "item_id": audit.items.get().pk,
+        "attachment_id": attachment.pk,
+        "fmt": "pdf",
+    }
     outsider = Api(make_user(Role.BUSINESS_MANAGER, make_partnership("Elsewhere")))
     secrets = [case.reference, case.pseudonym, "Baby Example", SHARED_FACTS, ANSWER, chain["partnership"].name]
     bodies = valid_bodies()

@@ -33,6 +33,12 @@ def _rules() -> dict[str, Any]:
         f"{case}/rapid-review/contributors": f"{case_url}/rapid-review/contributors",
         f"{case}/rapid-review/requests": f"{case_url}/rapid-review/requests",
         f"{case}/decision": f"{case_url}/decision",
+        f"{case}/rapid-review/report/<fmt>": f"{case_url}/rapid-review/report/pdf",
+        f"{base}/rr-audits/<int:audit_id>/summary/<fmt>": f"{url}/rr-audits/{{a_audit_id}}/summary/pdf",
+        # GET and POST share this path: the list is walked here, the upload in test_cases_api_visibility.py.
+        f"{case}/attachments": f"{case_url}/attachments",
+        f"{case}/attachments/<int:attachment_id>": f"{case_url}/attachments/{{a_attachment_id}}",
+        f"{case}/history": f"{case_url}/history",
     }
     writes: dict[str, tuple[str, dict[str, Any]]] = {
         f"{base}/referrals": (
@@ -75,6 +81,7 @@ def _rules() -> dict[str, Any]:
             f"{case_url}/panel-response",
             {"response": "agree", "national_review": "no", "responded_on": day},
         ),
+        f"{case}/family-letter/<fmt>": (f"{case_url}/family-letter/pdf", {"addressee": "x", "salutation": "y"}),
     }
     rules = {route: Rule("api", _p(path)) for route, path in reads.items()}
     rules.update({route: Rule("api", _p(path), "post", body) for route, (path, body) in writes.items()})

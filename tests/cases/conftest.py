@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cspr.cases import services
 from cspr.cases.models import Case
+from cspr.cases.services.rapid_review import CIRCUMSTANCES
 from cspr.partnerships.models import Organisation
 from cspr.partnerships.roles import Role
 
@@ -84,7 +85,11 @@ def notified_case(chain: dict[str, Any], *, aware_days_ago: int = 6, sent_days_a
     return case
 
 
-ALL_CRITERIA = {code: {"answer": "yes", "reasons": f"Reason for {code}"} for code in "abcd"}
+# Criteria (a)-(d) met with reasons; none of the circumstances to weigh applies ("no" needs no reasons).
+ALL_CRITERIA = {
+    **{code: {"answer": "yes", "reasons": f"Reason for {code}"} for code in "abcd"},
+    **{code: {"answer": "no", "reasons": ""} for code, _ in CIRCUMSTANCES},
+}
 
 
 def ready_case(chain: dict[str, Any]) -> Case:

@@ -42,4 +42,39 @@ def _rules() -> dict[str, Any]:
     return rules
 
 
-CASES_RULES = _rules()
+def _entry_path(kind: str, suffix: str = "") -> Any:
+    """A path to a chronology entry or immediate action of partnership A's case, made when the walk asks for
+    it, so the walk reaches a real record of A's (the world fixture has none) and still gets a 404."""
+
+    def path(w: dict[str, Any]) -> str:
+        import datetime
+
+        from cspr.cases.models import Episode, ImmediateAction
+
+        if kind == "episodes":
+            entry: Any = Episode.objects.create(
+                case_id=w["case_id"],
+                date=datetime.date(2026, 1, 5),
+                agency="SECRET-NARRATIVE-ALPHA agency",
+                what_happened="SECRET-NARRATIVE-ALPHA episode",
+            )
+        else:
+            entry = ImmediateAction.objects.create(
+                case_id=w["case_id"], action="SECRET-NARRATIVE-ALPHA action", by_whom="SECRET-NARRATIVE-ALPHA"
+            )
+        return f"/cases/{w['case_id']}/rapid-review/{kind}/{entry.pk}/{suffix}"
+
+    return path
+
+
+def _entry_rules() -> dict[str, Any]:
+    from tests.test_tenancy_walk import Rule
+
+    return {
+        f"cases/<int:case_id>/rapid-review/{kind}/<int:{key}_id>/{suffix}": Rule("scoped", _entry_path(kind, suffix))
+        for kind, key in (("episodes", "episode"), ("actions", "action"))
+        for suffix in ("", "remove/")
+    }
+
+
+CASES_RULES = {**_rules(), **_entry_rules()}

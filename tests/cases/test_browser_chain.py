@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from cspr.cases.models import Case, Referral
+from cspr.cases.services.rapid_review import CIRCUMSTANCES
 from cspr.partnerships.demo import DEMO_PASSWORD, current_code, load_demo
 from tests.browser import assert_accessible
 
@@ -233,6 +234,8 @@ def test_a_case_goes_from_referral_to_the_panels_challenge_and_the_partners_just
         criterion = manager.get_by_role("group", name=re.compile(rf"^\({code}\) "))
         criterion.get_by_label("Yes", exact=True).check()
         manager.get_by_label(f"Reasons for ({code})", exact=True).fill(f"Reasons for criterion {code}.")
+    for _, circumstance in CIRCUMSTANCES:  # each weighed before the partners decide; "No" needs no reasons
+        choose(manager, circumstance, "No")
     choose(manager, "Recommendation", "Local child safeguarding practice review")
     manager.get_by_label("Reasons for the recommendation").fill("Agencies did not share what they saw.")
     submit(people, manager, "Save")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pypdfium2
 import pytest
 from docx import Document
 
+from cspr.audit.models import AuditEvent
 from cspr.cases.models import Case, RapidReviewAudit
+from cspr.cases.services.rr_audit import CHECKLIST
 from cspr.partnerships.demo import load_demo
 from cspr.partnerships.models import User
 from tests.conftest import verified_client
+from tests.documents.readers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +31,23 @@ def client(email: str):
 
 
 def test_demo_data_has_a_case_at_every_step(demo):
-    states = {c.state for c in demo.values()}
-    assert {
-        "referred",
-        "notification",
-        "rapid_review",
-        "decision",
-        "sent_to_panel",
-        "panel_challenged",
-        "local_review",
-        "learning_review",
-    } <= states
+    """Every stage the state machine's table names, as a starting point or a destination, has a demo case:
+    a stage added to the table without demo data fails here (issue 4: "cases at every step")."""
+    from cspr.cases.state import TRANSITIONS
+
+    stages = set(TRANSITIONS) | {move.to for moves in TRANSITIONS.values() for move in moves}
+    missing = {str(s) for s in stages} - {c.state for c in demo.values()}
+    assert not missing, f"no demo case at: {sorted(missing)}"
+
+
+def test_demo_justification_went_back_to_the_panel_after_its_challenge(demo):
+    from cspr.cases.models import Decision
+
+    justified = [
+        d for d in Decision.objects.filter(round=2, case__in=list(demo.values())) if d.justification and d.case
+    ]
+    assert justified, "no demo case whose partners sent their justification after a Panel challenge"
+    assert {d.case.state for d in justified} == {"sent_to_panel"}
 
 
 def test_business_manager_pages_render(demo):
@@ -108,6 +118,76 @@ def test_family_letter_is_written_from_the_decision(demo):
     assert response.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert "Dear Ms Parent" in text and "Eff" in text and "did not share" in text
+
+
+def test_family_letter_pdf_reads_back_with_the_familys_words_and_no_jargon(demo):
+    case = demo["Child F@northshire-riverside"]
+    response = client("manager").post(
+        f"/cases/{case.pk}/family-letter/",
+        {
+            "addressee": "Ms Demo Parent",
+            "salutation": "Ms Parent",
+            "partnership_address": "1 Town Hall\nNorthshire",
+            "child_first_name": "Eff",
+            "rationale": "Services did not share what they knew.",
+            "what_happens_next": "A reviewer will talk to you.",
+            "contact_name": "Priya Shah",
+            "contact_role": "Business manager",
+            "contact_phone": "01234 567890",
+            "contact_email": "",
+            "fmt": "pdf",
+        },
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Dear Ms Parent," in text and "Ms Demo Parent" in text and "1 Town Hall" in text
+    assert "Eff" in text and "Services did not share what they knew." in text and "Priya Shah" in text
+    assert f"{case.reference} (Child F)" in text and "Demo Child Eff" not in text
+    assert "regulation" not in text.lower()
+    download = AuditEvent.objects.filter(action="document.downloaded", object_id=str(case.pk)).latest("seq")
+    assert download.changes == {"detail": {"document": "family-letter", "format": "pdf"}}
+
+
+def test_rapid_review_audit_summary_reads_back_the_scores_given_on_the_pages(demo):
+    c = client("manager")
+    today = datetime.date.today()
+    c.post(
+        "/rapid-review-audits/",
+        {
+            "period_start-day": 1,
+            "period_start-month": 1,
+            "period_start-year": today.year - 1,
+            "period_end-day": today.day,
+            "period_end-month": today.month,
+            "period_end-year": today.year,
+            "sample_size": 5,
+        },
+    )
+    audit = RapidReviewAudit.objects.get()
+    items = list(audit.items.select_related("case"))
+    assert items, "the demo has rapid reviews sent in the period"
+    scored, unscored = items[0], items[1:]
+    scores = {f"score_{key}": "met" for key, _ in CHECKLIST} | {"score_on_time": "not_met"}
+    response = c.post(
+        f"/rapid-review-audits/{audit.pk}/items/{scored.pk}/", {**scores, "comment": "Sent two days late"}
+    )
+    assert response.status_code == 302
+    pdf = c.get(f"/rapid-review-audits/{audit.pk}/summary.pdf")
+    text = pdf_text(pdf.content)
+    assert scored.case.reference in text and scored.case.pseudonym in text and "Sent two days late" in text
+    assert "Not met" in text
+    assert all(item.case.reference not in text for item in unscored)  # only what was scored is reported
+    rows = [
+        row
+        for table in Document(io.BytesIO(c.get(f"/rapid-review-audits/{audit.pk}/summary.docx").content)).tables
+        for row in table.rows
+    ]
+    cells = [[cell.text for cell in row.cells] for row in rows]
+    assert ["On time", "0", "0", "1", "0%"] in cells
+    assert [scored.case.reference, scored.case.pseudonym, *(["Met"] * 5), "Not met", "Sent two days late"] in cells
+    # The auditor reads it; the Panel does not.
+    assert client("auditor").get(f"/rapid-review-audits/{audit.pk}/summary.pdf").status_code == 200
+    assert client("panel").get(f"/rapid-review-audits/{audit.pk}/summary.pdf").status_code == 404
 
 
 def test_decision_makers_and_scrutineer_see_their_forms(demo):

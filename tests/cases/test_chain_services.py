@@ -163,10 +163,10 @@ def test_reminders_go_before_and_after_the_due_date_once_a_day(chain):
     cal = WorkingCalendar("england")
     mail.outbox.clear()
     two_before = cal.add_working_days(req.due_date, -2)
-    assert services.agency_requests_send_reminders(today=two_before) == 1
-    assert services.agency_requests_send_reminders(today=two_before) == 0
-    assert services.agency_requests_send_reminders(today=cal.add_working_days(req.due_date, -1)) == 0
-    assert services.agency_requests_send_reminders(today=cal.add_working_days(req.due_date, 1)) == 1
+    assert services.agency_requests_remind(today=two_before).sent == 1
+    assert services.agency_requests_remind(today=two_before).sent == 0
+    assert services.agency_requests_remind(today=cal.add_working_days(req.due_date, -1)).sent == 0
+    assert services.agency_requests_remind(today=cal.add_working_days(req.due_date, 1)).sent == 1
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Reminder", "Overdue"]
 
 

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from cspr.cases import services
 from tests.cases.conftest import notified_case
@@ -33,3 +34,33 @@ def test_daily_sends_due_reminders_once(chain, time_machine):
     assert mail.outbox[0].subject.startswith("Overdue")
     call_command("daily", stdout=io.StringIO())
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_daily_applies_retention_and_then_fails_loudly_when_a_reminder_could_not_be_sent(
+    chain, time_machine, monkeypatch
+):
+    case = notified_case(chain)
+    request = services.agency_request_create(
+        actor=chain["manager"],
+        case=case,
+        organisation=chain["orgs"]["nhs_trust"],
+        contributor=chain["health"],
+        shared_facts="facts",
+    )
+    from cspr.timescales import WorkingCalendar
+
+    day_after_due = WorkingCalendar("england").add_working_days(request.due_date, 1)
+    time_machine.move_to(f"{day_after_due.isoformat()} 07:00:00+00:00", tick=False)
+
+    def refuse(**kwargs: object) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(services.rapid_review, "send_mail", refuse)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Reminders not sent: 1"):
+        call_command("daily", stdout=out)
+    assert "Reminders sent: 0" in out.getvalue()
+    assert "Library reports whose full text was removed: 0" in out.getvalue()  # retention still ran
+    request.refresh_from_db()
+    assert request.reminders_sent == []  # so the next run tries again

@@ -19,7 +19,8 @@ def case_get(request: HttpRequest, case_id: int) -> CaseDetailOut:
     """The partnership's own people see the whole case: the referral, the notification with the children's
     names and dates of birth, the rapid review and every round of the decision. The national Panel sees the
     notification (children by pseudonym, age band, sex and legal status), and the rapid review and decision
-    only once they were sent to it. Agency requests and answers are never part of it (see
+    only once they were sent to it; a round after its challenge only once the justification was sent, and
+    then without that meeting's votes and advice. Agency requests and answers are never part of it (see
     GET /{case_id}/rapid-review/requests). Agency contributors and other partnerships get 404.
     The read is audited."""
     return case_detail_out(request, case_for(request, case_id, log_read=True))
@@ -35,5 +36,7 @@ def case_get(request: HttpRequest, case_id: int) -> CaseDetailOut:
 def case_clocks(request: HttpRequest, case_id: int) -> list[ClockOut]:
     """Each milestone with its start, statutory and effective due dates, status, working days late (or to go)
     and the lines that explain the date: the start event, the rule and the days skipped (weekends, bank
-    holidays, office closures), from cspr.timescales with the partnership's calendar."""
-    return clocks_out(case_for(request, case_id))
+    holidays, office closures), from cspr.timescales with the partnership's calendar. The national Panel reads
+    the clocks of what the partnership owes it (notification, rapid review, final report, publication), not the
+    partnership's local ones such as the agency summaries."""
+    return clocks_out(request, case_for(request, case_id))

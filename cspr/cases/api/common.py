@@ -14,6 +14,7 @@ from ninja import Router
 from cspr.cases import selectors
 from cspr.cases.api.schemas import (
     AgencyRequestOut,
+    AttachmentOut,
     AuditItemOut,
     AuditOut,
     CaseDetailOut,
@@ -27,6 +28,7 @@ from cspr.cases.api.schemas import (
     EpisodeOut,
     ErrorAnswer,
     FamilyOut,
+    HistoryEventOut,
     ImmediateActionOut,
     NotificationOut,
     PanelResponseOut,
@@ -34,9 +36,9 @@ from cspr.cases.api.schemas import (
     ReferralOut,
     VoteOut,
 )
-from cspr.cases.clocks import clock_rows
 from cspr.cases.models import (
     AgencyRequest,
+    Attachment,
     Case,
     Child,
     Decision,
@@ -59,11 +61,23 @@ REQUESTS = ["cases: agency requests"]
 DECISION = ["cases: decision"]
 PANEL = ["cases: national Panel"]
 AUDITS = ["cases: rapid review audits"]
+FILES = ["cases: documents, attachments and history"]
 
 
 def answers(body: Any, status: int = 200) -> dict[int, Any]:
     """The success body and the refusals an operation may answer with, for the OpenAPI document."""
     return {status: body, 403: ErrorAnswer, 404: ErrorAnswer, 409: ErrorAnswer, 422: ErrorAnswer}
+
+
+def refusals() -> dict[int, Any]:
+    """The refusals of an operation whose success is a file (its 200 is described by ``file_answer``)."""
+    return {403: ErrorAnswer, 404: ErrorAnswer, 409: ErrorAnswer, 422: ErrorAnswer}
+
+
+def file_answer(description: str, *content_types: str) -> dict[str, Any]:
+    """``openapi_extra`` for an operation that answers with a file's bytes, so the OpenAPI document says so."""
+    content = {t: {"schema": {"type": "string", "format": "binary"}} for t in content_types}
+    return {"responses": {200: {"description": description, "content": content}}}
 
 
 # --- finding things -------------------------------------------------------------------------------------------
@@ -91,11 +105,8 @@ def reload(case: Case) -> Case:
 
 def rapid_review_visible(request: HttpRequest, case: Case) -> RapidReview | None:
     """The rapid review, if the reader may read it: the partnership's own people always, the Panel once it was
-    sent to the Panel."""
-    rr = RapidReview.objects.filter(case=case).first()
-    if rr is None or not (selectors.sees_whole_case(request.user, case) or rr.sent_on is not None):
-        return None
-    return rr
+    sent to the Panel (selectors.rapid_review_for, as the case page)."""
+    return selectors.rapid_review_for(user=request.user, case=case)
 
 
 @contextmanager
@@ -288,15 +299,17 @@ def agency_request_out(item: AgencyRequest) -> AgencyRequestOut:
     )
 
 
-def decision_out(decision: Decision, whole: bool) -> DecisionOut:
+def decision_out(decision: Decision, whole: bool, in_full: bool = True) -> DecisionOut:
+    """One round; ``in_full`` false (the Panel, on a round after its challenge) leaves out what was not sent
+    to it: the votes, the scrutineer's advice and the rationale composed from the votes."""
     return DecisionOut(
         round=decision.round,
         status=decision.status,
         outcome=decision.outcome,
         method=decision.method,
-        rationale=decision.rationale,
+        rationale=decision.rationale if in_full else None,
         decided_on=decision.decided_on,
-        scrutineer_advice=decision.scrutineer_advice,
+        scrutineer_advice=decision.scrutineer_advice if in_full else None,
         kept_or_changed=decision.kept_or_changed,
         justification=decision.justification,
         votes=[
@@ -308,7 +321,9 @@ def decision_out(decision: Decision, whole: bool) -> DecisionOut:
                 decision_maker=v.decision_maker.full_name,
             )
             for v in decision.votes.select_related("decision_maker")
-        ],
+        ]
+        if in_full
+        else None,
         family_communications=[
             FamilyOut(told_on=f.told_on, method=f.method, told_by=f.told_by, notes=f.notes)
             for f in decision.family_communications.all()
@@ -329,17 +344,28 @@ def decision_out(decision: Decision, whole: bool) -> DecisionOut:
 
 
 def decisions_out(request: HttpRequest, case: Case) -> list[DecisionOut]:
-    whole = selectors.sees_whole_case(request.user, case)
-    return [decision_out(d, whole) for d in Decision.objects.filter(case=case).order_by("round")]
+    """The rounds the reader may see (selectors.decisions_for): for the Panel only those sent to it."""
+    user = request.user
+    whole = selectors.sees_whole_case(user, case)
+    return [
+        decision_out(d, whole, selectors.decision_in_full(user=user, case=case, decision=d))
+        for d in selectors.decisions_for(user=user, case=case)
+    ]
 
 
 def current_decision_out(request: HttpRequest, case: Case) -> DecisionOut:
     decision = Decision.objects.filter(case=case).order_by("-round").first()
     assert decision is not None  # the service that just ran needed one
-    return decision_out(decision, selectors.sees_whole_case(request.user, case))
+    user = request.user
+    return decision_out(
+        decision,
+        selectors.sees_whole_case(user, case),
+        selectors.decision_in_full(user=user, case=case, decision=decision),
+    )
 
 
-def clocks_out(case: Case) -> list[ClockOut]:
+def clocks_out(request: HttpRequest, case: Case) -> list[ClockOut]:
+    """The clocks the reader may see (selectors.clock_rows_for: the Panel reads those of what it is owed)."""
     return [
         ClockOut(
             milestone=row["id"],
@@ -357,8 +383,31 @@ def clocks_out(case: Case) -> list[ClockOut]:
             lateness=row["lateness"],
             explanation=row["explanation"],
         )
-        for row in clock_rows(case)
+        for row in selectors.clock_rows_for(user=request.user, case=case)
     ]
+
+
+def attachment_out(attachment: Attachment, whole: bool) -> AttachmentOut:
+    return AttachmentOut(
+        id=attachment.pk,
+        name=attachment.original_name,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        sha256=attachment.sha256,
+        description=attachment.description,
+        uploaded_at=attachment.uploaded_at,
+        uploaded_by=attachment.uploaded_by.full_name if whole else None,
+    )
+
+
+def history_event_out(event: Any) -> HistoryEventOut:
+    return HistoryEventOut(
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor=event.actor.full_name if event.actor else None,
+        action=event.action,
+        changes=event.changes,
+    )
 
 
 def audit_out(audit: RapidReviewAudit) -> AuditOut:

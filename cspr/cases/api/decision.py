@@ -45,8 +45,10 @@ from cspr.core.errors import NotFound
 )
 def decision_get(request: HttpRequest, case_id: int) -> list[DecisionOut]:
     """Votes with their rationales, the scrutineer's advice, the outcome and how it was reached, and the
-    Panel's responses. The national Panel reads it once the rapid review was sent to it (404 before); how
-    the family was told is for the partnership's own people. The read is audited."""
+    Panel's responses. The national Panel reads it once the rapid review was sent to it (404 before), and a
+    round after its challenge only once the partners sent their justification: then the outcome, kept or
+    changed, and the justification, with `votes`, `scrutineer_advice` and `rationale` null (they were not
+    sent). How the family was told is for the partnership's own people. The read is audited."""
     case = case_for(request, case_id, log_read=True)
     if rapid_review_visible(request, case) is None:
         raise NotFound("There is no decision on this case available to you.")

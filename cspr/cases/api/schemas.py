@@ -438,17 +438,26 @@ class PanelResponseOut(Schema):
     reasons: str
 
 
+SENT_IN_SUMMARY = (
+    "Null for the Panel on a round after its challenge: it was sent that round's outcome, whether the decision "
+    "was kept or changed, and the justification, not the votes or advice of the partners' meeting."
+)
+
+
 class DecisionOut(Schema):
+    """One round of the partners' decision. The Panel reads the first round once the rapid review was sent to
+    it, and a later round only once the partners sent it their justification."""
+
     round: int = Field(description="1 after the rapid review; 2 and on after a Panel challenge.")
     status: Literal["voting", "scrutineer", "revoting", "decided"]
     outcome: str
     method: str
-    rationale: str
+    rationale: str | None = Field(description=SENT_IN_SUMMARY)
     decided_on: datetime.date | None
-    scrutineer_advice: str
+    scrutineer_advice: str | None = Field(description=SENT_IN_SUMMARY)
     kept_or_changed: str
     justification: str
-    votes: list[VoteOut]
+    votes: list[VoteOut] | None = Field(description=SENT_IN_SUMMARY)
     family_communications: list[FamilyOut] | None = Field(description=WHOLE_CASE_ONLY)
     panel_responses: list[PanelResponseOut]
 
@@ -534,3 +543,49 @@ class AuditSummaryOut(Schema):
     period_end: datetime.date
     created_at: datetime.datetime
     completed_at: datetime.datetime | None
+
+
+# --- documents, attachments and the case's history ---------------------------------------------------------
+
+DocumentFormat = Literal["docx", "pdf"]
+
+
+class FamilyLetterIn(Schema):
+    """The letter telling the family of the decision and its reasons. Left out, a field takes what the case
+    page's form suggests: the first child's first name, the decision's rationale, what happens next for that
+    outcome, and you as the contact. Check every part: it goes to a grieving family."""
+
+    addressee: str = Field(description="Who the letter is to, e.g. 'Ms Jane Smith'.")
+    salutation: str = Field(description="What follows 'Dear', e.g. 'Ms Smith'.")
+    partnership_address: str = Field("", description="One line per line of the address.")
+    child_first_name: str | None = Field(None, description="The child's first name, as the family uses it.")
+    rationale: str | None = Field(None, description="The reasons for the decision, in plain English.")
+    what_happens_next: str | None = None
+    contact_name: str | None = None
+    contact_role: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+
+
+class AttachmentOut(Schema):
+    """A file attached to the case's notification. Its bytes come from GET .../attachments/{attachment_id}."""
+
+    id: int
+    name: str = Field(description="The file's name as uploaded.")
+    content_type: str = Field(description="Checked from the file's content, not its name.")
+    size: int = Field(description="In bytes.")
+    sha256: str
+    description: str
+    uploaded_at: datetime.datetime
+    uploaded_by: str | None = Field(description=WHOLE_CASE_ONLY)
+
+
+class HistoryEventOut(Schema):
+    """One event of the case's audit trail: who did what, when. ``changes`` names fields and ids, never the
+    personal data itself."""
+
+    seq: int = Field(description="The event's place in the hash-chained audit log.")
+    occurred_at: datetime.datetime
+    actor: str | None = Field(description="Who did it; null for the system (a reminder, a scheduled task).")
+    action: str = Field(description="e.g. 'case.viewed', 'rapid_review.updated', 'decision.made'.")
+    changes: dict[str, Any] | None

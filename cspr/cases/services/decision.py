@@ -249,6 +249,10 @@ def rapid_review_record_sent(*, actor: Any, case: Case, sent_on: datetime.date, 
             request=request,
         )
         case_transition(actor=actor, case=case, to=CaseState.SENT_TO_PANEL, request=request)
+        # What was sent is frozen with the sending: the Panel reads exactly that (services/panel.py).
+        from cspr.cases.services.panel import panel_sending_record  # here: panel.py imports this module
+
+        panel_sending_record(actor=actor, case=case, kind="rapid_review", sent_on=sent_on, request=request)
     return case
 
 
@@ -267,6 +271,11 @@ def decision_send_justification(*, actor: Any, case: Case, justification: str, r
             raise IllegalTransition("Record the scrutineer's advice from the partners' meeting first.")
         decision.justification = justification.strip()
         decision.save(update_fields=["justification"])
+        from cspr.cases.services.panel import panel_sending_record  # here: panel.py imports this module
+
+        panel_sending_record(
+            actor=actor, case=case, kind="justification", sent_on=timezone.localdate(), request=request
+        )
         audit_record(
             actor=actor,
             action="decision.justification_sent",

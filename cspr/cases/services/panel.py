@@ -1,5 +1,9 @@
-"""The national Panel's response (DOMAIN.md step 5): agree, or challenge; and whether it takes a national
-review. A challenge reopens the decision for a further round with the scrutineer."""
+"""The national Panel's side (DOMAIN.md step 5): what is sent to it, and its response.
+
+A sending (the rapid review with the decision, or the partners' justification after a challenge) is frozen
+as a PanelSending, so the Panel reads what it was sent and nothing added since. The Panel then agrees, or
+challenges; and says whether it takes a national review. A challenge reopens the decision for a further round
+with the scrutineer."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from cspr.audit.services import audit_record
-from cspr.cases.models import Case, CaseState, Decision, PanelResponse, ReviewOption
+from cspr.cases.models import Attachment, Case, CaseState, Decision, PanelResponse, PanelSending, ReviewOption
 from cspr.cases.services.common import not_in_future, raise_if, require_text
 from cspr.cases.services.decision import current_decision
 from cspr.cases.state import case_transition
@@ -21,6 +25,53 @@ OUTCOME_STATE = {
     ReviewOption.LEARNING_REVIEW: CaseState.LEARNING_REVIEW,
     ReviewOption.NO_REVIEW: CaseState.NO_REVIEW,
 }
+
+
+def panel_sending_record(
+    *, actor: Any, case: Case, kind: str, sent_on: datetime.date, request: Any = None
+) -> PanelSending:
+    """Freeze what is being sent to the Panel: the decision round, the attachments that exist now and, for the
+    rapid review, its report rendered now in Word and PDF (encrypted before storing, DESIGN.md rule 6).
+
+    Not a door of its own: ``rapid_review_record_sent`` and ``decision_send_justification`` call it inside
+    their transaction, after their own permission check, so the sending and its frozen copy are written
+    together or not at all (rule 5). The audit event carries the round, the number of attachments and the
+    reports' SHA-256, never their content."""
+    from cspr.cases.documents import rapid_review_freeze
+
+    decision = current_decision(case)
+    if decision.status != Decision.Status.DECIDED:
+        raise IllegalTransition("The partners decide before anything is sent to the Panel.")
+    if kind not in PanelSending.Kind.values:
+        raise ValueError(f"unknown kind of sending: {kind!r}")
+    fields: dict[str, Any] = {}
+    if kind == PanelSending.Kind.RAPID_REVIEW:
+        fields = rapid_review_freeze(case, decision=decision, sent_on=sent_on).fields()
+    with transaction.atomic():
+        sending = PanelSending.objects.create(
+            case=case,
+            kind=kind,
+            decision=decision,
+            sent_on=sent_on,
+            sent_by=actor,
+            attachment_ids=list(Attachment.objects.filter(case=case).order_by("pk").values_list("pk", flat=True)),
+            **fields,
+        )
+        audit_record(
+            actor=actor,
+            action="panel.sending_frozen",
+            partnership=case.partnership_id,
+            target=case,
+            after={
+                "kind": kind,
+                "round": decision.round,
+                "attachments": len(sending.attachment_ids),
+                "report_docx_sha256": sending.report_docx_sha256,
+                "report_pdf_sha256": sending.report_pdf_sha256,
+            },
+            request=request,
+        )
+    return sending
 
 
 def panel_response_record(

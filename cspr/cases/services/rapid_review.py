@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -30,9 +33,11 @@ from cspr.cases.services.common import (
     require_text,
 )
 from cspr.cases.state import case_transition
-from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
+from cspr.core.errors import IllegalTransition, NotFound, StaleEdit, ValidationFailed
 from cspr.partnerships.models import Membership, Organisation, User
 from cspr.partnerships.roles import Role
+
+logger = logging.getLogger(__name__)
 
 # Regulation 11 criteria (Child Safeguarding Practice Review and Relevant Agency (England) Regulations 2018)
 CRITERIA: list[tuple[str, str]] = [
@@ -65,6 +70,32 @@ CIRCUMSTANCES: list[tuple[str, str]] = [
     ("institutional", "The case involves an institutional setting"),
 ]
 ANSWERS = {"yes", "no", "maybe"}
+
+
+def criterion_reasons_error(code: str, answer: str, reasons: str) -> str | None:
+    """Why an answer needs reasons it lacks, or None. Each regulation 11 criterion needs its reasons whatever
+    the answer; a circumstance to weigh needs them when it applies or may apply (yes / maybe), because the
+    rapid review must say how it was weighed (Working Together 2023 ch.5). "No" alone is a full answer."""
+    if not answer or reasons.strip():
+        return None
+    if code in dict(CRITERIA):
+        return f"Give the reasons for your answer to criterion ({code})"
+    label = dict(CIRCUMSTANCES).get(code)
+    if label and answer in {"yes", "maybe"}:
+        return f"Give the reasons for answering {answer} to \u201c{label}\u201d"
+    return None
+
+
+def criteria_unanswered(criteria: dict[str, dict[str, str]] | None) -> list[str]:
+    """The criteria and circumstances still without an answer, named as the rapid review page shows them:
+    a criterion by its letter, a circumstance by its wording (it has no letter)."""
+    given = criteria or {}
+    return [
+        f"({code})" if code in dict(CRITERIA) else f"\u201c{label}\u201d"
+        for code, label in CRITERIA + CIRCUMSTANCES
+        if (given.get(code) or {}).get("answer") not in ANSWERS
+    ]
+
 
 SECTION_FIELDS = (
     "meeting_date",
@@ -126,8 +157,9 @@ def rapid_review_update(
         reasons = (item.get("reasons") or "").strip()
         if answer and answer not in ANSWERS:
             errors[f"criterion_{code}_answer"] = "Answer yes, no or maybe"
-        if answer and not reasons and code in {c for c, _ in CRITERIA}:
-            errors[f"criterion_{code}_reasons"] = "Give the reasons for this answer"
+        missing_reasons = criterion_reasons_error(code, answer, reasons)
+        if missing_reasons:
+            errors[f"criterion_{code}_reasons"] = missing_reasons
         clean_criteria[code] = {"answer": answer, "reasons": reasons}
     raise_if(errors, "There is a problem with the rapid review.")
     with transaction.atomic():
@@ -170,6 +202,19 @@ def _contributor_for(organisation: Organisation, contributor: User) -> None:
         )
 
 
+# A request made after working day 10 still needs a realistic turnaround: the date proposed instead. A local
+# choice, not a statutory one (Working Together 2023 ch.5 sets only the 15 working days of the rapid review).
+LATE_REQUEST_WORKING_DAYS = 3
+
+
+def agency_request_proposed_due_date(case: Case, *, today: datetime.date | None = None) -> datetime.date:
+    """The due date to suggest when working day 10 has passed: ``LATE_REQUEST_WORKING_DAYS`` working days
+    from today on the partnership's calendar (bank holidays and office closures skipped, rule 4)."""
+    from cspr.cases.clocks import case_calendar
+
+    return case_calendar(case).add_working_days(today or timezone.localdate(), LATE_REQUEST_WORKING_DAYS)
+
+
 def agency_request_create(
     *,
     actor: Any,
@@ -182,7 +227,13 @@ def agency_request_create(
     request: Any = None,
 ) -> AgencyRequest:
     """Ask an agency for a summary of its involvement, due by working day 10 of the rapid review by default
-    (a local plan, Working Together 2023 ch.5; the setting agency_summaries_working_days)."""
+    (a local plan, Working Together 2023 ch.5; the setting agency_summaries_working_days).
+
+    A request is never sent already overdue: the contributor would get an "overdue" reminder on the first
+    day. So when no date is given and working day 10 has passed (a late notification, or an agency found
+    late), or the date typed has passed, the request is refused with a message that says so and proposes
+    a date ``LATE_REQUEST_WORKING_DAYS`` working days from today. The business manager decides: the form
+    offers that date ready filled in, but nothing is sent with a date they did not see."""
     from cspr.cases.clocks import due_date_for
 
     require_business_manager(actor, case)
@@ -192,12 +243,24 @@ def agency_request_create(
     _contributor_for(organisation, contributor)
     errors: dict[str, str] = {}
     require_text(shared_facts, "shared_facts", "Say what the contributor needs to know about the case", errors)
+    today = timezone.localdate()
     if due_date is None:
         due_date = due_date_for(case, "agency-summaries")
         if due_date is None:
             errors["due_date"] = "Enter the date the summary is due"
-    elif due_date < timezone.localdate():
-        errors["due_date"] = "The due date must be today or in the future"
+        elif due_date < today:
+            proposed = agency_request_proposed_due_date(case, today=today)
+            errors["due_date"] = (
+                f"Working day 10 of the rapid review was {due_date:%-d %B %Y}, which has passed. Enter the date "
+                f"the summary is due: for example {proposed:%-d %B %Y}, {LATE_REQUEST_WORKING_DAYS} working days "
+                "from today"
+            )
+    elif due_date < today:
+        proposed = agency_request_proposed_due_date(case, today=today)
+        errors["due_date"] = (
+            f"The due date {due_date:%-d %B %Y} has passed. Enter today or a later date: for example "
+            f"{proposed:%-d %B %Y}, {LATE_REQUEST_WORKING_DAYS} working days from today"
+        )
     raise_if(errors, "There is a problem with the request.")
     assert due_date is not None
     with transaction.atomic():
@@ -292,13 +355,26 @@ def agency_request_withdraw(*, actor: Any, agency_request: AgencyRequest, reques
         )
 
 
-def agency_requests_send_reminders(*, today: datetime.date | None = None) -> int:
+@dataclass(frozen=True)
+class ReminderRun:
+    """What a day's reminder run did: reminders sent, and reminders that could not be sent (they are tried
+    again on the next run, since only a sent reminder is recorded)."""
+
+    sent: int
+    failed: int
+
+
+def agency_requests_remind(*, today: datetime.date | None = None) -> ReminderRun:
     """E-mail contributors 2 working days before a request is due and on each working day after it is
-    overdue. Runs daily from the task worker; sends at most one reminder per request per day."""
+    overdue. Runs daily from the task worker; sends at most one reminder per request per day.
+
+    One reminder that cannot be sent (a mail server refusing an address, a timeout) must not stop the
+    others that day: it is logged by request number and error type only, never the address or the case
+    (DESIGN.md rule 6), left unrecorded so the next run tries again, and counted in ``failed``."""
     from cspr.cases.clocks import case_calendar
 
     today = today or timezone.localdate()
-    sent = 0
+    sent = failed = 0
     for agency_request in AgencyRequest.objects.filter(status=AgencyRequest.Status.OPEN).select_related(
         "case__partnership", "contributor", "organisation"
     ):
@@ -318,29 +394,41 @@ def agency_requests_send_reminders(*, today: datetime.date | None = None) -> int
             )
         else:
             continue
-        with transaction.atomic():
-            send_mail(
-                subject=subject,
-                message=(
-                    f"Your agency's summary for the rapid review of {agency_request.case.pseudonym} "
-                    f"({agency_request.organisation.name}) is due by {agency_request.due_date:%-d %B %Y}.\n\n"
-                    f"Answer it here: {settings.SITE_URL}/requests/{agency_request.pk}/\n"
-                ),
-                from_email=None,
-                recipient_list=[agency_request.contributor.email],
-            )
-            AgencyRequest.objects.filter(pk=agency_request.pk).update(
-                reminders_sent=[*agency_request.reminders_sent, today.isoformat()]
-            )
-            audit_record(
-                actor=None,
-                action="agency_request.reminded",
-                partnership=agency_request.case.partnership_id,
-                target=agency_request.case,
-                after={"request": agency_request.pk, "on": today},
-            )
+        try:
+            _send_reminder(agency_request, subject, today)
+        except Exception as exc:  # any failure of one reminder; the run goes on (see docstring)
+            failed += 1
+            logger.warning("Reminder for agency request %s not sent: %s", agency_request.pk, type(exc).__name__)
+            continue
         sent += 1
-    return sent
+    if failed:
+        logger.error("Agency request reminders on %s: %s sent, %s not sent", today.isoformat(), sent, failed)
+    return ReminderRun(sent=sent, failed=failed)
+
+
+def _send_reminder(agency_request: AgencyRequest, subject: str, today: datetime.date) -> None:
+    """Send one reminder and record it, together: a reminder that fails to send is not recorded as sent."""
+    with transaction.atomic():
+        send_mail(
+            subject=subject,
+            message=(
+                f"Your agency's summary for the rapid review of {agency_request.case.pseudonym} "
+                f"({agency_request.organisation.name}) is due by {agency_request.due_date:%-d %B %Y}.\n\n"
+                f"Answer it here: {settings.SITE_URL}/requests/{agency_request.pk}/\n"
+            ),
+            from_email=None,
+            recipient_list=[agency_request.contributor.email],
+        )
+        AgencyRequest.objects.filter(pk=agency_request.pk).update(
+            reminders_sent=[*agency_request.reminders_sent, today.isoformat()]
+        )
+        audit_record(
+            actor=None,
+            action="agency_request.reminded",
+            partnership=agency_request.case.partnership_id,
+            target=agency_request.case,
+            after={"request": agency_request.pk, "on": today},
+        )
 
 
 def episode_add(
@@ -398,6 +486,174 @@ def immediate_action_add(
             request=request,
         )
     return item
+
+
+def record_version(item: Episode | ImmediateAction) -> str:
+    """A short fingerprint of an entry's editable content, carried by its edit form as ``version``.
+
+    Saving compares it with the entry as it is now, so an edit made on a page opened before someone else
+    saved is refused and the typed text kept (DESIGN.md rule 5), without a version column to migrate."""
+    if isinstance(item, Episode):
+        parts = [item.date.isoformat(), item.agency, item.what_happened, item.analysis]
+    else:
+        parts = [item.action, item.by_whom, item.done_on.isoformat() if item.done_on else ""]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _chronology_open(case: Case) -> None:
+    """Chronology entries and immediate actions may change only until the rapid review goes to the Panel:
+    after that the Panel holds the report as sent, and the record must keep matching it (DOMAIN.md step 5)."""
+    rr = RapidReview.objects.filter(case=case).first()
+    if rr is not None and rr.sent_on is not None:
+        raise IllegalTransition(
+            f"The rapid review was sent to the Panel on {rr.sent_on:%-d %B %Y}, so its chronology and immediate "
+            "actions can no longer be changed or removed: the record must match what the Panel received."
+        )
+    _open_for_editing(case)
+
+
+def _check_fingerprint(item: Episode | ImmediateAction, version: str | None, what: str) -> None:
+    if version and version != record_version(item):
+        raise StaleEdit(
+            f"Someone else changed {what} after you opened it. Your text is shown below: copy what you need, "
+            "reload the page to see their changes, and save again."
+        )
+
+
+def _episode_of(case: Case, episode: Episode | int) -> Episode:
+    pk = episode.pk if isinstance(episode, Episode) else episode
+    found = Episode.objects.select_for_update().filter(case=case, pk=pk).first()
+    if found is None:
+        raise NotFound("No such episode in this case's chronology.")
+    return found
+
+
+def episode_update(
+    *,
+    actor: Any,
+    case: Case,
+    episode: Episode | int,
+    version: str | None,
+    date: datetime.date,
+    agency: str,
+    what_happened: str,
+    analysis: str = "",
+    request: Any = None,
+) -> Episode:
+    """Correct a key practice episode, with the same checks as adding one; audited with the fields changed
+    (names only: the narrative stays out of the trail, rule 6)."""
+    require_business_manager(actor, case)
+    _chronology_open(case)
+    errors: dict[str, str] = {}
+    not_in_future(date, "date", "The date of the episode", errors)
+    require_text(agency, "agency", "Enter the agency involved", errors)
+    require_text(what_happened, "what_happened", "Describe what happened", errors)
+    raise_if(errors, "There is a problem with the episode.")
+    with transaction.atomic():
+        item = _episode_of(case, episode)
+        _check_fingerprint(item, version, "this episode")
+        new = {
+            "date": date,
+            "agency": agency.strip(),
+            "what_happened": what_happened.strip(),
+            "analysis": analysis.strip(),
+        }
+        changed = sorted(name for name, value in new.items() if getattr(item, name) != value)
+        for name, value in new.items():
+            setattr(item, name, value)
+        item.save(update_fields=list(new))
+        audit_record(
+            actor=actor,
+            action="rapid_review.episode_changed",
+            partnership=case.partnership_id,
+            target=case,
+            after={"episode": item.pk, "date": date, "changed": changed},
+            request=request,
+        )
+    return item
+
+
+def episode_remove(*, actor: Any, case: Case, episode: Episode | int, request: Any = None) -> None:
+    """Take an episode out of the chronology (entered twice, or about another child); the audit trail
+    keeps that it existed, when, and who removed it."""
+    require_business_manager(actor, case)
+    _chronology_open(case)
+    with transaction.atomic():
+        item = _episode_of(case, episode)
+        audit_record(
+            actor=actor,
+            action="rapid_review.episode_removed",
+            partnership=case.partnership_id,
+            target=case,
+            before={"episode": item.pk, "date": item.date, "agency": item.agency},
+            request=request,
+        )
+        item.delete()
+
+
+def _action_of(case: Case, action: ImmediateAction | int) -> ImmediateAction:
+    pk = action.pk if isinstance(action, ImmediateAction) else action
+    found = ImmediateAction.objects.select_for_update().filter(case=case, pk=pk).first()
+    if found is None:
+        raise NotFound("No such immediate action in this case.")
+    return found
+
+
+def immediate_action_update(
+    *,
+    actor: Any,
+    case: Case,
+    immediate_action: ImmediateAction | int,
+    version: str | None,
+    action: str,
+    by_whom: str,
+    done_on: datetime.date | None = None,
+    request: Any = None,
+) -> ImmediateAction:
+    """Correct an immediate action, with the same checks as recording one; audited with the fields changed."""
+    require_business_manager(actor, case)
+    _chronology_open(case)
+    errors: dict[str, str] = {}
+    require_text(action, "action", "Describe the action taken to keep children safe", errors)
+    require_text(by_whom, "by_whom", "Say who took the action", errors)
+    not_in_future(done_on, "done_on", "The date of the action", errors)
+    raise_if(errors, "There is a problem with the action.")
+    with transaction.atomic():
+        item = _action_of(case, immediate_action)
+        _check_fingerprint(item, version, "this action")
+        new = {"action": action.strip(), "by_whom": by_whom.strip(), "done_on": done_on}
+        changed = sorted(name for name, value in new.items() if getattr(item, name) != value)
+        for name, value in new.items():
+            setattr(item, name, value)
+        item.save(update_fields=list(new))
+        audit_record(
+            actor=actor,
+            action="rapid_review.action_changed",
+            partnership=case.partnership_id,
+            target=case,
+            after={"action": item.pk, "changed": changed},
+            request=request,
+        )
+    return item
+
+
+def immediate_action_remove(
+    *, actor: Any, case: Case, immediate_action: ImmediateAction | int, request: Any = None
+) -> None:
+    """Take an immediate action off the rapid review; the audit trail keeps that it was recorded."""
+    require_business_manager(actor, case)
+    _chronology_open(case)
+    with transaction.atomic():
+        item = _action_of(case, immediate_action)
+        audit_record(
+            actor=actor,
+            action="rapid_review.action_removed",
+            partnership=case.partnership_id,
+            target=case,
+            before={"action": item.pk, "by_whom": item.by_whom, "done_on": item.done_on},
+            request=request,
+        )
+        item.delete()
 
 
 def rapid_review_submit_for_decision(*, actor: Any, case: Case, request: Any = None) -> Decision:

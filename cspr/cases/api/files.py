@@ -1,0 +1,220 @@
+"""Documents, attachments and the case's history: the files of the case pages, through the same selectors,
+services and audit events as the pages (DESIGN.md rules 1, 2 and 6).
+
+- The rapid review report (Word or PDF): the partnership's own people, and the Panel once it was sent to it.
+  Once sent, every download is the copy frozen at the sending (cspr/cases/documents.py), not a rebuild.
+- The family letter (Word or PDF): the partnership's own people, once the partners have decided.
+- The rapid review audit summary: those who read the audit (business managers, auditors, scrutineers).
+- Attachments: listed and downloaded by those who see the case (the Panel only those sent to it), uploaded
+  by business managers through ``attachment_add``, which checks the file's content before storing it.
+- The history (audit trail): the partnership's own people, never the Panel.
+
+Every download and every read of the history is audited, with the reader, never the content.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, UploadedFile
+
+from cspr.audit.services import audit_record
+from cspr.cases import documents, selectors, services
+from cspr.cases.api.common import (
+    AUDITS,
+    FILES,
+    answers,
+    attachment_out,
+    case_for,
+    file_answer,
+    history_event_out,
+    refusals,
+    router,
+    whole_case_for,
+)
+from cspr.cases.api.schemas import AttachmentOut, DocumentFormat, FamilyLetterIn, HistoryEventOut
+from cspr.cases.models import Case
+from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+HISTORY_LIMIT = 500
+
+
+def _file(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    safe = "".join(ch for ch in filename if ch.isalnum() or ch in "._- ")[:120] or "file"
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    return response
+
+
+@router.get(
+    "/{int:case_id}/rapid-review/report/{fmt}",
+    response=refusals(),
+    openapi_extra=file_answer("The rapid review report.", *CONTENT_TYPES.values()),
+    tags=FILES,
+    operation_id="rapid_review_report",
+    summary="The rapid review report, as Word (docx) or PDF",
+)
+def rapid_review_report(request: HttpRequest, case_id: int, fmt: DocumentFormat) -> HttpResponse:
+    """Children by pseudonym and age band only. Before the rapid review is sent to the Panel it is a draft
+    built from the case as it stands (the partnership's own people); from the sending on it is the copy
+    frozen then, for everyone, so it reads exactly as the Panel received it, with the clocks (working days
+    late) and how the family was told. The Panel gets 404 until it is sent. The download is audited."""
+    case = case_for(request, case_id)
+    if selectors.rapid_review_for(user=request.user, case=case) is None:
+        raise NotFound("There is no rapid review of this case available to you.")
+    try:
+        body = documents.rapid_review_bytes(case, fmt)
+    except documents.NotReady as exc:
+        raise IllegalTransition(str(exc)) from exc
+    _audit_download(request, case, "rapid-review", fmt)
+    return _file(body, CONTENT_TYPES[fmt], f"{case.reference}-rapid-review.{fmt}")
+
+
+@router.post(
+    "/{int:case_id}/family-letter/{fmt}",
+    response=refusals(),
+    openapi_extra=file_answer("The letter to the family.", *CONTENT_TYPES.values()),
+    tags=FILES,
+    operation_id="family_letter",
+    summary="Write the letter telling the family of the decision, as Word (docx) or PDF",
+)
+def family_letter(request: HttpRequest, case_id: int, fmt: DocumentFormat, payload: FamilyLetterIn) -> HttpResponse:
+    """Plain English for the family, with the child's first name; the pseudonym only in the reference line.
+    Once the partners have decided (else 409). For the partnership's own people (the Panel: 404). A field
+    left out takes the suggestion the case page's form shows; one that leaves the letter incomplete is 422.
+    Word is for adjusting before it is sent. The download is audited."""
+    case = whole_case_for(request, case_id)
+    try:
+        documents.family_letter_defaults(case, request.user)
+    except documents.NotReady as exc:
+        raise IllegalTransition(str(exc)) from exc
+    fields = {k: v for k, v in payload.dict().items() if v is not None}
+    try:
+        body = documents.family_letter_bytes(case, fmt, user=request.user, fields=fields)
+    except documents.NotReady as exc:
+        raise ValidationFailed(str(exc)) from exc
+    _audit_download(request, case, "family-letter", fmt)
+    return _file(body, CONTENT_TYPES[fmt], f"{case.reference}-family-letter.{fmt}")
+
+
+@router.get(
+    "/rr-audits/{int:audit_id}/summary/{fmt}",
+    response=refusals(),
+    openapi_extra=file_answer("The audit summary for the assurance group.", *CONTENT_TYPES.values()),
+    tags=AUDITS,
+    operation_id="rr_audit_summary",
+    summary="The rapid review audit summary, as Word (docx) or PDF",
+)
+def rr_audit_summary(request: HttpRequest, audit_id: int, fmt: DocumentFormat) -> HttpResponse:
+    """The checklist, totals per item and every scored rapid review, for the assurance group (DOMAIN.md
+    step 12). For business managers, auditors and scrutineers of the partnership. The download is audited."""
+    audit = selectors.rr_audit_get(user=request.user, audit_id=audit_id)
+    body = documents.rr_audit_summary_bytes(audit, fmt)
+    audit_record(
+        actor=request.user,
+        action="document.downloaded",
+        partnership=audit.partnership_id,
+        target=audit,
+        detail={"document": "rr-audit-summary", "format": fmt},
+        request=request,
+    )
+    return _file(body, CONTENT_TYPES[fmt], f"rapid-review-audit-{audit.pk}.{fmt}")
+
+
+@router.get(
+    "/{int:case_id}/attachments",
+    response=answers(list[AttachmentOut]),
+    tags=FILES,
+    operation_id="attachments_list",
+    summary="Files attached to the case's notification",
+)
+def attachments_list(request: HttpRequest, case_id: int) -> list[AttachmentOut]:
+    """The partnership's own people see every file; the national Panel those that were part of the
+    notification when it was sent, or existed when the rapid review (or a justification) was sent to it.
+    The read is audited."""
+    case = case_for(request, case_id, log_read=True)
+    whole = selectors.sees_whole_case(request.user, case)
+    return [attachment_out(a, whole) for a in selectors.attachments_for(user=request.user, case=case)]
+
+
+@router.post(
+    "/{int:case_id}/attachments",
+    response=answers(AttachmentOut, 201),
+    tags=FILES,
+    operation_id="attachment_add",
+    summary="Attach a file to the case's notification",
+)
+def attachment_add(
+    request: HttpRequest,
+    case_id: int,
+    file: File[UploadedFile | None] = None,
+    description: Form[str] = "",
+) -> tuple[int, AttachmentOut]:
+    """Send `multipart/form-data` with the `file` and an optional `description`. The file's type is checked
+    from its content, not its name, and it must be under 10MB (else 422 on `file`); it is encrypted before it
+    is stored. Business managers only; not once the case is closed (409)."""
+    case = case_for(request, case_id)
+    data = file.read(services.attachments.MAX_ATTACHMENT_BYTES + 1) if file is not None else b""
+    name = (file.name or "") if file is not None else ""
+    attachment = services.attachment_add(
+        actor=request.user, case=case, name=name, data=data, description=description, request=request
+    )
+    return 201, attachment_out(attachment, selectors.sees_whole_case(request.user, case))
+
+
+@router.get(
+    "/{int:case_id}/attachments/{int:attachment_id}",
+    response=refusals(),
+    openapi_extra=file_answer("The file's bytes, as uploaded.", "application/octet-stream"),
+    tags=FILES,
+    operation_id="attachment_download",
+    summary="Download an attached file",
+)
+def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) -> HttpResponse:
+    """The file as uploaded, with its checked content type. An attachment you may not see (the Panel: one
+    added after what was sent to it) is 404. The download is audited."""
+    case = case_for(request, case_id)
+    attachment = selectors.attachments_for(user=request.user, case=case).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("No attachment with that number is available to you.")
+    body = services.attachment_read(attachment)
+    audit_record(
+        actor=request.user,
+        action="attachment.downloaded",
+        partnership=case.partnership_id,
+        target=case,
+        detail={"attachment": attachment.pk},
+        request=request,
+    )
+    return _file(body, attachment.content_type, attachment.original_name)
+
+
+@router.get(
+    "/{int:case_id}/history",
+    response=answers(list[HistoryEventOut]),
+    tags=FILES,
+    operation_id="case_history",
+    summary="The case's audit trail: every view and change, newest first",
+)
+def case_history(request: HttpRequest, case_id: int) -> list[HistoryEventOut]:
+    """The latest 500 events of the hash-chained audit trail about the case: who read or changed what, and
+    when. For the partnership's own people (business managers, decision makers, scrutineers, auditors); the
+    Panel, reviewers and agency contributors get 404. Reading it is itself audited."""
+    case = case_for(request, case_id)
+    events = list(selectors.case_audit_trail(user=request.user, case=case)[:HISTORY_LIMIT])
+    selectors.case_read_record(user=request.user, case=case, page="history", request=request)
+    return [history_event_out(e) for e in events]
+
+
+def _audit_download(request: HttpRequest, case: Case, kind: str, fmt: str) -> None:
+    audit_record(
+        actor=request.user,
+        action="document.downloaded",
+        partnership=case.partnership_id,
+        target=case,
+        detail={"document": kind, "format": fmt},
+        request=request,
+    )
