@@ -253,6 +253,12 @@ class SimilarReview:
     shared_terms: list[str]
     shared_passages: list[dict[str, Any]]
 
+    @property
+    def shared_theme_labels(self) -> list[str]:
+        """What a person reads: the taxonomy's labels ("Unsafe sleep ..."), not its ids ("sudi-safer-sleep")."""
+        labels = theme_labels()
+        return [labels.get(t, t) for t in self.shared_themes]
+
 
 def _themes_for_similarity() -> dict[int, set[str]]:
     """Confirmed themes where a person has decided, else the detector's suggestions (never rejected ones)."""

@@ -109,7 +109,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
             "query": query,
             "matches": matches,
             "themes": themes,
-            "similar": [{"item": s, "themes": [labels.get(t, t) for t in s.shared_themes]} for s in similar],
+            "similar": [{"item": s, "themes": s.shared_theme_labels} for s in similar],
             "can_curate": can_curate(access_for(request.user), report),
         },
     )
