@@ -93,3 +93,25 @@ def test_without_an_nlp_package_the_detector_falls_back_and_says_which(module, r
     assert outcome["mode"] == "cues+tfidf"
     assert reason in outcome["fallback"]
     assert outcome["top"] == "sudi-safer-sleep", "the fallback still detects themes"
+
+
+@pytest.mark.skipif(not available, reason=reason)
+def test_the_forward_pass_runs_on_one_blas_thread_unless_told_otherwise(monkeypatch):
+    # numpy's BLAS would start a thread per core for each product, which contends on a busy server.
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from cspr.library import embeddings
+
+    seen: list[int] = []
+    embedder = get_embedder()
+    real_forward = embedder._forward
+
+    def forward(ids, mask):
+        seen.extend(p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas")
+        return real_forward(ids, mask)
+
+    monkeypatch.setattr(embedder, "_forward", forward)
+    embedder.embed(["The child was not seen alone."])
+    assert seen and set(seen) == {1}
+    monkeypatch.setenv("CSPR_EMBEDDING_THREADS", "2")
+    with embeddings._blas_threads():
+        assert {p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"} == {2}
