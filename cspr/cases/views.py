@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +46,7 @@ from cspr.cases.models import (
 )
 from cspr.cases.next_steps import next_steps
 from cspr.cases.services.rapid_review import CIRCUMSTANCES, CRITERIA, SECTION_FIELDS, record_version
-from cspr.core.drafts import draft_as_querydict, draft_done, draft_get, draft_restore
+from cspr.core.drafts import draft_as_querydict, draft_data_from_post, draft_done, draft_get, draft_save
 from cspr.core.errors import NotFound, ServiceError, StaleEdit
 from cspr.partnerships.models import Membership, Organisation, Partnership, User
 from cspr.partnerships.roles import Role
@@ -60,35 +61,71 @@ def get_case(request: HttpRequest, case_id: int, *, log_read: bool = False) -> C
         raise Http404 from None
 
 
-# Never filled in from a draft: a stale edit is judged by the version the page was read at (DESIGN.md rule 5).
-_NOT_RESTORED = frozenset({"version"})
+# The hidden field a versioned form carries: the version of the record the page was read at, by which a
+# stale edit is judged (DESIGN.md rule 5). A draft keeps the version it was typed against, so restoring it
+# can never make an old draft look as if it had been typed on the record as it is now.
+VERSION_FIELD = "version"
+
+STALE_DRAFT_WARNING = (
+    "We kept what you had typed, but someone else saved this page after you typed it. "
+    "The case page shows what they saved: check it before you save yours."
+)
 
 
-def restore_draft(request: HttpRequest, *page_forms: forms.Form) -> bool:
-    """Fill the page's unbound forms from the user's server-side draft for this page; True if one was found.
+@dataclass(frozen=True)
+class RestoredDraft:
+    """What ``restore_draft`` found: a draft at all (``bool(...)``), and whether it is stale, that is typed
+    against a version of the record that someone else has since replaced."""
+
+    found: bool = False
+    stale: bool = False
+
+    def __bool__(self) -> bool:
+        return self.found
+
+
+def restore_draft(request: HttpRequest, *page_forms: forms.Form) -> RestoredDraft:
+    """Fill the page's unbound forms from the user's server-side draft for this page.
 
     Every case form goes through this (via ``draft_context``), so a form posted after the session ended, or
     autosaved, comes back as it was typed whichever page it is (DESIGN.md rule 5: nothing is lost). Each
     field reads its own value out of the kept POST data through its widget, so date parts (NAME-day, ...),
     radios, checkboxes and prefixed forms restore as well as free text. Call it after the view has added
-    any fields of its own. The forms stay unbound: what was typed is shown without error messages."""
+    any fields of its own. The forms stay unbound: what was typed is shown without error messages.
+
+    The draft's ``version`` is restored too: the text was typed against that version, and submitting it
+    with the record's current one would silently overwrite whatever someone else saved in between. With the
+    old version the stale-edit check refuses the submit, the text is shown back and the next save is a
+    deliberate one (see ``refuse_stale_edit``). A draft kept without a version (saved before drafts kept one)
+    leaves the version the page was read at, as before."""
     if request.method != "GET" or not request.user.is_authenticated:
-        return False
+        return RestoredDraft()
     data = draft_get(user=request.user, key=request.path)
     if not data:
-        return False
+        return RestoredDraft()
     kept = draft_as_querydict(data)
     restored = False
+    typed_against: list[tuple[forms.Form, str]] = []
     for form in page_forms:
         if form.is_bound:
             continue
         for name, field in form.fields.items():
             html_name = form.add_prefix(name)
-            if name in _NOT_RESTORED or field.widget.value_omitted_from_data(kept, {}, html_name):
+            if field.widget.value_omitted_from_data(kept, {}, html_name):
                 continue
-            form.initial[name] = field.widget.value_from_datadict(kept, {}, html_name)
+            value = field.widget.value_from_datadict(kept, {}, html_name)
+            if name == VERSION_FIELD:
+                if value not in (None, ""):  # an empty version would switch the stale-edit check off
+                    typed_against.append((form, str(value)))
+                continue
+            form.initial[name] = value
             restored = True
-    return restored
+    stale = False
+    for form, version in typed_against if restored else []:  # a version alone is nothing the user typed
+        current = form.initial.get(VERSION_FIELD, form.fields[VERSION_FIELD].initial)
+        stale = stale or (current not in (None, "") and version != str(current))
+        form.initial[VERSION_FIELD] = version
+    return RestoredDraft(found=restored, stale=stale)
 
 
 def has_long_text(*page_forms: forms.Form) -> bool:
@@ -100,9 +137,12 @@ def draft_context(request: HttpRequest, *page_forms: forms.Form, autosave: bool 
     and, for a form with long text (or when ``autosave`` says so), the address its fields autosave to.
     Templates mark the form ``data-autosave="{{ autosave_url }}"`` when it is set."""
     restored = restore_draft(request, *page_forms)
+    if restored.stale:
+        # One banner, not two: the stale warning says that the text was kept as well.
+        messages.warning(request, STALE_DRAFT_WARNING)
     on = has_long_text(*page_forms) if autosave is None else autosave
     return {
-        "draft_restored": restored,
+        "draft_restored": bool(restored) and not restored.stale,
         "autosave_url": f"{reverse('draft_autosave')}?{urlencode({'key': request.path})}" if on else "",
     }
 
@@ -155,11 +195,12 @@ def run_service(
     place_errors: Callable[[ServiceError], None] | None = None,
 ) -> bool:
     """Call a service; on a ServiceError show it on the form and return False (nothing was written).
-    ``place_errors`` puts the service's field errors on a page with more than one form."""
+    ``place_errors`` puts the service's field errors on a page with more than one form; a stale edit is
+    refused as ``refuse_stale_edit`` says."""
     try:
         call()
     except StaleEdit as exc:
-        form.add_error(None, exc.message)
+        refuse_stale_edit(request, form, exc)
         return False
     except ServiceError as exc:
         if place_errors is not None:
@@ -171,6 +212,35 @@ def run_service(
         draft_done(request)
     messages.success(request, success)
     return True
+
+
+STALE_EDIT_NEXT_STEP = (
+    "Your changes have not been saved: they are shown below and kept as a draft. The case page shows what "
+    "they saved. If you save again, what is shown here replaces their changes."
+)
+
+
+def refuse_stale_edit(request: HttpRequest, form: forms.Form, exc: StaleEdit) -> None:
+    """Someone else saved first (DESIGN.md rule 5): say so, keep the user's text, and make the next save a
+    deliberate one rather than a loop of refusals.
+
+    The bound form shows what was typed. Its hidden ``version`` becomes the one this request read the record
+    at (the view's ``initial``), because the user has now been told about the other save: saving again, on
+    purpose, replaces it. What was typed is kept as a draft with that version, so it survives leaving the
+    page to look at the other person's changes, with or without the autosave script. The service's first
+    sentence says who got there first; its advice to reload is for a page without drafts, so the page gives
+    its own next step instead."""
+    if isinstance(form.data, QueryDict):
+        data = form.data.copy()  # every form on the page was bound to the same POST: children included
+        current = form.initial.get(VERSION_FIELD)
+        if VERSION_FIELD in form.fields and current not in (None, ""):
+            data[form.add_prefix(VERSION_FIELD)] = str(current)
+            form.data = data
+        typed = draft_data_from_post(data)
+        if request.method == "POST" and request.user.is_authenticated and typed:
+            draft_save(user=request.user, key=request.path, data=typed)
+    who_saved_first = exc.message.split(". ", 1)[0].rstrip(".")
+    form.add_error(None, f"{who_saved_first}. {STALE_EDIT_NEXT_STEP}")
 
 
 # --- lists and the case page ------------------------------------------------------------------------------
@@ -469,9 +539,9 @@ def notification_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     initial = {name: getattr(notification, name) for name in NotificationForm.base_fields if name != "version"}
     initial["in_area"] = {True: "yes", False: "no"}.get(notification.in_area, "")  # type: ignore[arg-type]
     initial["version"] = case.version
-    initial.update(draft_restore(request))
     form = NotificationForm(request.POST or None, initial=initial)
     child_forms = _child_forms(request, case)
+    drafts = draft_context(request, form, *child_forms)
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in child_forms):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         filled = [f for f in child_forms if f.cleaned_data.get("name") or f.cleaned_data.get("date_of_birth")]
@@ -506,7 +576,7 @@ def notification_edit(request: HttpRequest, case_id: int) -> HttpResponse:
             "eligibility": eligibility,
             "clocks": [c for c in clock_rows(case) if c["id"] in {"notify-panel", "inform-partners"}],
             "page_has_errors": bool(form.errors) or any(f.errors for f in child_forms),
-            "draft_restored": request.method == "GET" and len(initial) > 1 and bool(draft_restore(request)),
+            **drafts,
         },
     )
 
@@ -552,9 +622,8 @@ def rapid_review_edit(request: HttpRequest, case_id: int) -> HttpResponse:
         initial[f"criterion_{code}_answer"] = item.get("answer", "")
         initial[f"criterion_{code}_reasons"] = item.get("reasons", "")
     initial["version"] = rr.version
-    restored = draft_restore(request)
-    initial.update({k: v for k, v in restored.items() if k != "version"})
     form = RapidReviewForm(request.POST or None, initial=initial)
+    drafts = draft_context(request, form)
     if request.method == "POST" and form.is_valid():
         sections = {name: form.cleaned_data.get(name) for name in SECTION_FIELDS}
         if run_service(
@@ -583,7 +652,7 @@ def rapid_review_edit(request: HttpRequest, case_id: int) -> HttpResponse:
             "criteria": CRITERIA,
             "circumstances": CIRCUMSTANCES,
             "page_has_errors": bool(form.errors),
-            "draft_restored": bool(restored),
+            **drafts,
             "clocks": [c for c in clock_rows(case) if c["id"] in {"agency-summaries", "rapid-review"}],
         },
     )

@@ -11,6 +11,9 @@ from django.http import QueryDict
 from cspr.core.models import Draft
 
 # Fields never kept in a draft: tokens and passwords must not outlive the request that carried them.
+# A form's hidden ``version`` is kept on purpose: it is the version of the record the text was typed
+# against, and restoring the draft with it lets the stale-edit check refuse a draft that someone else's
+# save has overtaken, instead of the draft silently overwriting that save (DESIGN.md rule 5).
 _NEVER_KEPT = {
     "csrfmiddlewaretoken",
     "password",
@@ -20,7 +23,6 @@ _NEVER_KEPT = {
     "new_password2",
     "token",
     "otp_token",
-    "version",
 }
 MAX_DRAFT_FIELDS = 200
 MAX_DRAFT_CHARS = 500_000
@@ -63,7 +65,9 @@ def draft_as_querydict(data: Mapping[str, list[str]]) -> QueryDict:
 def draft_restore(request: Any) -> dict[str, Any]:
     """For a form page shown by GET: the user's draft for this page as form ``initial`` values (empty if none).
 
-    The form is not bound to the draft, so restoring shows what was typed without error messages; the
+    For the account pages' simple, unversioned forms; case forms use ``cspr.cases.views.restore_draft``,
+    which also restores date parts, prefixed forms and the version a draft was typed against. The form is
+    not bound to the draft, so restoring shows what was typed without error messages; the
     page says that a draft was restored (``draft_restored`` in the context)."""
     if request.method != "GET" or not request.user.is_authenticated:
         return {}

@@ -16,9 +16,11 @@ import pytest
 from django.urls import URLPattern
 
 from cspr.cases import services
+from cspr.cases.models import RapidReview
 from cspr.cases.services.rapid_review import record_version
 from cspr.cases.urls import urlpatterns
 from cspr.core.drafts import draft_get, draft_save
+from cspr.partnerships.roles import Role
 from tests.cases.conftest import notified_case, ready_case
 from tests.conftest import verified_client
 
@@ -31,6 +33,7 @@ class FormFields(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.text: dict[str, str] = {}  # text inputs (date parts included) and their value
+        self.hidden: dict[str, str] = {}  # hidden inputs, such as the version a stale edit is judged by
         self.long_text: dict[str, str] = {}  # textareas and their content
         self.choices: dict[str, list[tuple[str, bool]]] = {}  # radios and selects: (value, chosen)
         self.autosaving_forms = 0
@@ -44,6 +47,8 @@ class FormFields(HTMLParser):
             self.autosaving_forms += 1
         elif tag == "input" and name and a.get("type", "text") in {"text", "email", "tel", "number"}:
             self.text[name] = a.get("value", "")
+        elif tag == "input" and name and a.get("type") == "hidden":
+            self.hidden[name] = a.get("value", "")
         elif tag == "input" and name and a.get("type") == "radio":
             self.choices.setdefault(name, []).append((a.get("value", ""), "checked" in a))
         elif tag == "textarea" and name:
@@ -70,6 +75,13 @@ def fields_of(html: str) -> FormFields:
     parser = FormFields()
     parser.feed(html)
     return parser
+
+
+def as_shown(html: str) -> dict[str, str]:
+    """What submitting the page's form as it is shown would post: hidden, typed and chosen values."""
+    shown = fields_of(html)
+    chosen = {name: value for name, options in shown.choices.items() for value, on in options if on}
+    return {**shown.hidden, **shown.text, **shown.long_text, **chosen}
 
 
 @pytest.fixture
@@ -173,9 +185,6 @@ FORMS = sorted(
         "rr_audit_item",
     }
 )
-# notification_edit and rapid_review_edit restore through cspr.core.drafts.draft_restore, which maps only
-# unprefixed single-value fields: their long text comes back, their date parts and child rows do not yet.
-LONG_TEXT_ONLY = {"notification", "rapid_review"}
 
 
 def test_every_case_page_is_either_a_form_checked_below_or_has_no_form() -> None:
@@ -196,11 +205,10 @@ def test_a_draft_saved_for_the_form_is_shown_back_in_it(name: str, pages: dict[s
     typed: dict[str, list[str]] = {}
     for i, field in enumerate(empty.long_text):
         typed[field] = [f"Kept long text {i} for {name}"]
-    if name not in LONG_TEXT_ONLY:
-        for i, field in enumerate(empty.text):
-            typed[field] = [str(7100 + i)]
-        for field, options in empty.choices.items():
-            typed[field] = [options[-1][0]]  # the last choice: never the one a page preselects
+    for i, field in enumerate(empty.text):
+        typed[field] = [str(7100 + i)]
+    for field, options in empty.choices.items():
+        typed[field] = [options[-1][0]]  # the last choice: never the one a page preselects
     draft_save(user=user, key=url, data=typed)
 
     page = client.get(url).content.decode()
@@ -227,7 +235,8 @@ def test_the_restored_draft_is_discarded_once_the_form_is_saved(chain: dict[str,
     assert draft_get(user=chain["la"], key=url) is None
 
 
-def test_a_draft_never_sets_the_version_a_stale_edit_is_judged_by(chain: dict[str, Any]) -> None:
+def test_a_draft_restores_the_version_it_was_typed_against_and_warns_that_it_is_stale(chain: dict[str, Any]) -> None:
+    """Restored with the record's current version, an old draft would overwrite the newer save unseen."""
     case = notified_case(chain)
     episode = services.episode_add(
         actor=chain["manager"], case=case, date=datetime.date.today(), agency="Health", what_happened="Seen"
@@ -235,8 +244,84 @@ def test_a_draft_never_sets_the_version_a_stale_edit_is_judged_by(chain: dict[st
     url = f"/cases/{case.pk}/rapid-review/episodes/{episode.pk}/"
     draft_save(user=chain["manager"], key=url, data={"version": ["0"], "agency": ["Kept agency"]})
     page = verified_client(chain["manager"]).get(url).content.decode()
-    assert 'value="Kept agency"' in page
-    assert f'name="version" value="{record_version(episode)}"' in page
+    assert fields_of(page).text["agency"] == "Kept agency"
+    assert fields_of(page).hidden["version"] == "0" != record_version(episode)
+    assert "someone else saved this page after you typed it" in page
+
+
+def test_a_draft_typed_on_the_current_version_is_restored_without_a_stale_warning(chain: dict[str, Any]) -> None:
+    case = notified_case(chain)
+    url = f"/cases/{case.pk}/rapid-review/"
+    version = str(case.rapid_review.version)
+    draft_save(user=chain["manager"], key=url, data={"version": [version], "good_practice": ["Kept practice"]})
+    page = verified_client(chain["manager"]).get(url).content.decode()
+    assert fields_of(page).hidden["version"] == version
+    assert fields_of(page).long_text["good_practice"].strip() == "Kept practice"
+    assert "We kept what you had typed." in page and "someone else saved" not in page
+
+
+def test_an_autosaved_draft_keeps_the_version_the_page_was_read_at(chain: dict[str, Any]) -> None:
+    case = notified_case(chain)
+    url = f"/cases/{case.pk}/rapid-review/"
+    client = verified_client(chain["manager"])
+    shown = as_shown(client.get(url).content.decode())
+    client.post(f"/drafts/autosave/?key={url}", {**shown, "good_practice": "Half typed"})
+    kept = draft_get(user=chain["manager"], key=url)
+    assert kept is not None and kept["version"] == [str(case.rapid_review.version)]
+
+
+@pytest.fixture
+def two_managers(chain: dict[str, Any], make_user: Any) -> tuple[Any, Any]:
+    other = make_user(Role.BUSINESS_MANAGER, chain["partnership"], chain["orgs"]["local_authority"])
+    return chain["manager"], other
+
+
+def _overtaken_draft(chain: dict[str, Any], a: Any, b: Any) -> tuple[str, str]:
+    """Manager A types into the rapid review (autosaved, version N); manager B then saves it (N+1); A's session
+    ends. Returns the page's address and A's page as shown once A has signed in again."""
+    case = notified_case(chain)
+    url = f"/cases/{case.pk}/rapid-review/"
+    a_before = verified_client(a)
+    opened = as_shown(a_before.get(url).content.decode())
+    a_before.post(f"/drafts/autosave/?key={url}", {**opened, "learning_so_far": "Learning typed by A"})
+    b_client = verified_client(b)
+    b_saves = b_client.post(url, {**as_shown(b_client.get(url).content.decode()), "learning_so_far": "Saved by B"})
+    assert b_saves.status_code == 302
+    return url, verified_client(a).get(url).content.decode()
+
+
+def test_a_draft_overtaken_by_someone_elses_save_is_refused_as_stale_with_the_text_kept(
+    chain: dict[str, Any], two_managers: tuple[Any, Any]
+) -> None:
+    a, b = two_managers
+    url, page = _overtaken_draft(chain, a, b)
+    assert fields_of(page).long_text["learning_so_far"].strip() == "Learning typed by A"
+    assert "someone else saved this page after you typed it" in page
+
+    refused = verified_client(a).post(url, as_shown(page))
+    body = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone else saved the rapid review after you opened it" in body
+    assert fields_of(body).long_text["learning_so_far"].strip() == "Learning typed by A"
+    rr = RapidReview.objects.get(case__pk=int(url.split("/")[2]))
+    assert rr.learning_so_far == "Saved by B"
+    kept = draft_get(user=a, key=url)
+    assert kept is not None and kept["learning_so_far"] == ["Learning typed by A"]
+
+
+def test_after_a_stale_refusal_saving_again_replaces_the_other_save_on_purpose(
+    chain: dict[str, Any], two_managers: tuple[Any, Any]
+) -> None:
+    """The refusal page carries the version A has now been told about, so the next save is not refused again."""
+    a, b = two_managers
+    url, page = _overtaken_draft(chain, a, b)
+    client = verified_client(a)
+    refused = client.post(url, as_shown(page)).content.decode()
+    assert "If you save again, what is shown here replaces their changes." in refused
+    again = client.post(url, as_shown(refused))
+    assert again.status_code == 302
+    assert RapidReview.objects.get(case__pk=int(url.split("/")[2])).learning_so_far == "Learning typed by A"
+    assert draft_get(user=a, key=url) is None
 
 
 def test_a_vote_posted_after_the_session_ended_comes_back_after_signing_in(chain: dict[str, Any]) -> None:

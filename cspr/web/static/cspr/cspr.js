@@ -22,8 +22,9 @@
       if (!dirty || saving) { return; }
       saving = true;
       dirty = false;
+      // The hidden "version" goes too: it is the version the text was typed against, so a draft restored
+      // after someone else saved is refused as a stale edit instead of overwriting their save.
       var data = new FormData(form);
-      data.delete("version");
       fetch(url, { method: "POST", body: data, headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (response) {
           if (status) { status.textContent = response.ok ? "Draft saved at " + new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) : "Draft not saved"; }
