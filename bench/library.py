@@ -26,6 +26,7 @@ FILLER = [
     "Recommendations are made to the partnership and to individual agencies, with timescales.",
     "The terms of reference covered the period from the child's birth to the incident.",
 ]
+SCAN_WORDS = ["neglect", "escalation", "school", "curiosity"]
 THEME_SAMPLE = 100  # reports timed for theme detection, evenly spread over the generated library
 THEME_BUDGET_S = 60.0  # seconds each detector mode may spend on them
 
@@ -98,6 +99,7 @@ def main() -> None:
     from cspr.library.extract import extract
     from cspr.library.models import Passage, Report
     from cspr.library.passages import split_passages
+    from cspr.library.search import get_backend, parse_query
     from cspr.library.selectors import library_search, similar_reviews_for_report, similar_reviews_for_text
     from cspr.library.services import library_report_ingest
 
@@ -132,6 +134,23 @@ def main() -> None:
             f"search (with facets, {len(timings)} queries): median {1000 * statistics.median(timings):.0f} ms, "
             f"max {1000 * max(timings):.0f} ms; last query matched {results.total} reports"
         )
+        # Which reports mention a word: through the full-text index (every matching report, ranked), and the
+        # way a shared drive or spreadsheet would find it, a case-insensitive scan of every passage (unranked).
+        # A ratio from one run, so machine load cancels out; facets and snippets are left out of both.
+        backend = get_backend()
+        fts, scan = [], []
+        for _ in range(3):
+            for word in SCAN_WORDS:
+                t = time.perf_counter()
+                backend.match_reports(parse_query(word))
+                fts.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                Passage.objects.filter(text__icontains=word).values("report").distinct().count()
+                scan.append(time.perf_counter() - t)
+        print(
+            f"search ratio: a scan of every passage takes {statistics.median(scan) / statistics.median(fts):.1f}x "
+            f"the full-text index to find the reports that mention a word (median of {len(fts)} queries each)"
+        )
 
         # Theme detection on a seeded random sample of THEME_SAMPLE reports, with the library's mix of
         # formats (an evenly stepped sample would be every 20th file: all of them PDFs, as every 10th is),
@@ -139,6 +158,7 @@ def main() -> None:
         # (MiniLM on two cores manages a few dozen reports in that time) and says how many it timed.
         sample = sorted(random.Random(11).sample(paths, min(THEME_SAMPLE, len(paths))))
         sample_passages = [split_passages(extract(path).blocks) for path in sample]
+        mean_per_report: dict[bool, float] = {}
         for use_embeddings in (False, True):
             try:
                 det = ThemeDetector(use_embeddings=use_embeddings)
@@ -160,6 +180,12 @@ def main() -> None:
                 f"themes ({det.mode}): {len(per_report)} of {len(sample)} sampled reports, {n_passages} passages; "
                 f"median {1000 * statistics.median(per_report):.0f} ms, mean "
                 f"{1000 * statistics.fmean(per_report):.0f} ms, max {1000 * max(per_report):.0f} ms per report"
+            )
+            mean_per_report[use_embeddings] = statistics.fmean(per_report)
+        if len(mean_per_report) == 2:
+            print(
+                f"themes ratio: MiniLM costs {mean_per_report[True] / mean_per_report[False]:.0f}x "
+                "cues+tfidf per report"
             )
 
         ids = list(Report.objects.values_list("pk", flat=True)[:10])
