@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from cspr.cases.models import Case, CaseDate
+from cspr.cases.models import Case, CaseDate, CaseState
 from cspr.timescales import Clock, ClockStatus, WorkingCalendar, clocks_by_id, compute_clocks, load_process
 
 
@@ -26,6 +26,34 @@ def case_events(case: Case) -> dict[str, datetime.date]:
     return {d.event: d.date for d in CaseDate.objects.filter(case=case)}
 
 
+# england-cspr's milestones by the step of the chain they belong to (cspr/timescales/processes).
+_RAPID_REVIEW = ("agency-summaries", "rapid-review")
+_LOCAL_REVIEW = ("lcspr-published", "final-report-to-panel", "keep-published", "nspcc-copy")
+
+
+def not_required_for(case: Case) -> dict[str, str]:
+    """The milestones this case no longer owes, with the reason shown beside each: a case that ended without
+    a step must not show that step's clock running, or chase the partnership for it (DOMAIN.md steps 2-5)."""
+    if case.process != "england-cspr":
+        return {}
+    match case.state:
+        case CaseState.NO_FURTHER_ACTION:
+            reason = "the referral was closed with no further action."
+            return dict.fromkeys(("notify-panel", "inform-partners", *_RAPID_REVIEW, *_LOCAL_REVIEW), reason)
+        case CaseState.CLOSED:
+            # Working Together 2023: a care leaver's death (24 or under) is notified, but needs no rapid review
+            # unless the serious case criteria are met or the young person was under 18.
+            closed = dict.fromkeys(_RAPID_REVIEW, "the notification needs no rapid review.")
+            return closed | dict.fromkeys(_LOCAL_REVIEW, "there was no rapid review, so no local review.")
+        case CaseState.NO_REVIEW:
+            return dict.fromkeys(_LOCAL_REVIEW, "the partners decided that no local review is needed.")
+        case CaseState.NATIONAL_REVIEW:
+            return dict.fromkeys(_LOCAL_REVIEW, "the Panel is carrying out a national review.")
+        case CaseState.LEARNING_REVIEW:
+            return dict.fromkeys(_LOCAL_REVIEW, "the partners chose a multi-agency learning review.")
+    return {}
+
+
 def case_clocks(
     case: Case, *, today: datetime.date | None = None, events: Mapping[str, datetime.date] | None = None
 ) -> list[Clock]:
@@ -35,6 +63,7 @@ def case_clocks(
         events=dict(events) if events is not None else case_events(case),
         calendar=case_calendar(case),
         today=today or timezone.localdate(),
+        not_required=not_required_for(case),
     )
 
 
@@ -52,6 +81,7 @@ STATUS_TAG = {
     ClockStatus.MET: "green",
     ClockStatus.MET_LATE: "orange",
     ClockStatus.BREACHED: "red",
+    ClockStatus.NOT_REQUIRED: "grey",
 }
 
 

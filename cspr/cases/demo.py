@@ -154,6 +154,11 @@ def _northshire(p: Partnership) -> None:
     health_org = Organisation.objects.get(partnership=p, name="Northshire Hospitals NHS Foundation Trust")
     school_org = Organisation.objects.get(partnership=p, name="Riverside Primary School")
 
+    def unanimous(case: Case, option: str, rationale: str) -> None:
+        """The three statutory partners vote alike, which decides the round."""
+        for who in (la, police, icb):
+            services.decision_record_vote(actor=who, case=case, option=option, rationale=rationale)
+
     # 1. A referral waiting to be screened.
     services.referral_submit(
         actor=health,
@@ -265,13 +270,7 @@ def _northshire(p: Partnership) -> None:
         nature="death",
     )
     _ready(m, f)
-    for who in (la, police, icb):
-        services.decision_record_vote(
-            actor=who,
-            case=f,
-            option="local_review",
-            rationale="Recurrent theme of unsafe sleep with parental alcohol use.",
-        )
+    unanimous(f, "local_review", "Recurrent theme of unsafe sleep with parental alcohol use.")
     services.family_communication_record(
         actor=m, case=f, told_on=today, method="in_person", told_by="Jo Reed, family's social worker"
     )
@@ -288,10 +287,7 @@ def _northshire(p: Partnership) -> None:
         ago(16),
     )
     _ready(m, g, "no_review")
-    for who in (la, police, icb):
-        services.decision_record_vote(
-            actor=who, case=g, option="no_review", rationale="Single-agency issue, already addressed by the provider."
-        )
+    unanimous(g, "no_review", "Single-agency issue, already addressed by the provider.")
     services.rapid_review_record_sent(actor=m, case=g, sent_on=today)
     services.panel_response_record(
         actor=panel,
@@ -314,8 +310,7 @@ def _northshire(p: Partnership) -> None:
         ago(23),
     )
     _ready(m, h)
-    for who in (la, police, icb):
-        services.decision_record_vote(actor=who, case=h, option="local_review", rationale="Information sharing failed.")
+    unanimous(h, "local_review", "Information sharing failed.")
     services.family_communication_record(actor=m, case=h, told_on=today, method="letter", told_by="Business manager")
     services.rapid_review_record_sent(actor=m, case=h, sent_on=today)
     services.panel_response_record(actor=panel, case=h, response="agree", national_review="no", responded_on=today)
@@ -332,10 +327,7 @@ def _northshire(p: Partnership) -> None:
         nature="death",
     )
     _ready(m, i, "national_review", reasons="Elective home education and multi-agency oversight: national themes.")
-    for who in (la, police, icb):
-        services.decision_record_vote(
-            actor=who, case=i, option="national_review", rationale="The learning is for national guidance."
-        )
+    unanimous(i, "national_review", "The learning is for national guidance.")
     services.family_communication_record(actor=m, case=i, told_on=today, method="letter", told_by="Business manager")
     services.rapid_review_record_sent(actor=m, case=i, sent_on=today)
     services.panel_response_record(actor=panel, case=i, response="agree", national_review="yes", responded_on=today)
@@ -351,10 +343,7 @@ def _northshire(p: Partnership) -> None:
         ago(28),
     )
     _ready(m, j, "no_review", CRITERIA_NOT_MET, "A single provider's failing, already reviewed and put right.")
-    for who in (la, police, icb):
-        services.decision_record_vote(
-            actor=who, case=j, option="no_review", rationale="Learning already identified and acted on."
-        )
+    unanimous(j, "no_review", "Learning already identified and acted on.")
     services.family_communication_record(actor=m, case=j, told_on=today, method="in_person", told_by="Ali Khan, SW")
     services.rapid_review_record_sent(actor=m, case=j, sent_on=today)
     services.panel_response_record(actor=panel, case=j, response="agree", national_review="no", responded_on=today)
@@ -371,8 +360,7 @@ def _northshire(p: Partnership) -> None:
         ago(30),
     )
     _ready(m, k, "learning_review", reasons="Good practice by the school to learn from.")
-    for who in (la, police, icb):
-        services.decision_record_vote(actor=who, case=k, option="learning_review", rationale="Mostly good practice.")
+    unanimous(k, "learning_review", "Mostly good practice.")
     services.rapid_review_record_sent(actor=m, case=k, sent_on=today)
     services.panel_response_record(
         actor=panel,
@@ -385,10 +373,7 @@ def _northshire(p: Partnership) -> None:
     services.decision_record_scrutineer_advice(
         actor=scrutineer, case=k, advice="The Panel is right that the missing episodes were not joined up."
     )
-    for who in (la, police, icb):
-        services.decision_record_vote(
-            actor=who, case=k, option="local_review", rationale="Persuaded: agencies did not join up what they knew."
-        )
+    unanimous(k, "local_review", "Persuaded: agencies did not join up what they knew.")
     services.decision_send_justification(
         actor=m,
         case=k,

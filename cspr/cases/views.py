@@ -764,67 +764,75 @@ def _whole_case(request: HttpRequest, case_id: int) -> Case:
     return case
 
 
-@login_required
-def episode_edit(request: HttpRequest, case_id: int, episode_id: int) -> HttpResponse:
-    """Correct a chronology entry until the rapid review is sent (the service refuses after, with why)."""
+def _case_entry[Entry: (Episode, ImmediateAction)](
+    request: HttpRequest, case_id: int, model: type[Entry], entry_id: int
+) -> tuple[Case, Entry]:
+    """The case and one of its chronology episodes or immediate actions, for the partnership's own people
+    only; anyone else, or an entry of another case, gets 404 (rule 1)."""
     case = _whole_case(request, case_id)
-    episode = Episode.objects.filter(case=case, pk=episode_id).first()
-    if episode is None:
+    entry = model.objects.filter(case=case, pk=entry_id).first()
+    if entry is None:
         raise Http404
-    initial = {name: getattr(episode, name) for name in EpisodeForm.base_fields}
-    form = EpisodeEditForm(request.POST or None, initial={**initial, "version": record_version(episode)})
+    return case, entry
+
+
+def _edit_entry(
+    request: HttpRequest,
+    case: Case,
+    entry: Episode | ImmediateAction,
+    *,
+    form_class: type[forms.Form],
+    update: Callable[..., Any],
+    done: str,
+    title: str,
+    remove: tuple[str, str],
+) -> HttpResponse:
+    """The edit page of an episode or action: the form starts from the entry as read, with its fingerprint as
+    ``version`` so a stale save is refused (rule 5); ``update`` is called with the cleaned answers."""
+    initial = {name: getattr(entry, name) for name in form_class.base_fields if name != "version"}
+    form = form_class(request.POST or None, initial={**initial, "version": record_version(entry)})
     if (
         request.method == "POST"
         and form.is_valid()
-        and run_service(
-            request,
-            form,
-            lambda: services.episode_update(
-                actor=request.user, case=case, episode=episode, **form.cleaned_data, request=request
-            ),
-            "The episode has been changed.",
-        )
+        and run_service(request, form, lambda: update(**form.cleaned_data), done)
     ):
         return redirect("cases:detail", case.pk)
-    return form_page(
+    return form_page(request, form=form, case=case, title=title, submit="Save changes", other_action=remove)
+
+
+@login_required
+def episode_edit(request: HttpRequest, case_id: int, episode_id: int) -> HttpResponse:
+    """Correct a chronology entry until the rapid review is sent (the service refuses after, with why)."""
+    case, episode = _case_entry(request, case_id, Episode, episode_id)
+    return _edit_entry(
         request,
-        form=form,
-        case=case,
+        case,
+        episode,
+        form_class=EpisodeEditForm,
+        update=lambda **answers: services.episode_update(
+            actor=request.user, case=case, episode=episode, **answers, request=request
+        ),
+        done="The episode has been changed.",
         title="Change a key practice episode",
-        submit="Save changes",
-        other_action=("Remove this episode", f"/cases/{case.pk}/rapid-review/episodes/{episode.pk}/remove/"),
+        remove=("Remove this episode", f"/cases/{case.pk}/rapid-review/episodes/{episode.pk}/remove/"),
     )
 
 
 @login_required
 def immediate_action_edit(request: HttpRequest, case_id: int, action_id: int) -> HttpResponse:
     """Correct an immediate action until the rapid review is sent."""
-    case = _whole_case(request, case_id)
-    item = ImmediateAction.objects.filter(case=case, pk=action_id).first()
-    if item is None:
-        raise Http404
-    initial = {name: getattr(item, name) for name in ImmediateActionForm.base_fields}
-    form = ImmediateActionEditForm(request.POST or None, initial={**initial, "version": record_version(item)})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_service(
-            request,
-            form,
-            lambda: services.immediate_action_update(
-                actor=request.user, case=case, immediate_action=item, **form.cleaned_data, request=request
-            ),
-            "The action has been changed.",
-        )
-    ):
-        return redirect("cases:detail", case.pk)
-    return form_page(
+    case, item = _case_entry(request, case_id, ImmediateAction, action_id)
+    return _edit_entry(
         request,
-        form=form,
-        case=case,
+        case,
+        item,
+        form_class=ImmediateActionEditForm,
+        update=lambda **answers: services.immediate_action_update(
+            actor=request.user, case=case, immediate_action=item, **answers, request=request
+        ),
+        done="The action has been changed.",
         title="Change an immediate action",
-        submit="Save changes",
-        other_action=("Remove this action", f"/cases/{case.pk}/rapid-review/actions/{item.pk}/remove/"),
+        remove=("Remove this action", f"/cases/{case.pk}/rapid-review/actions/{item.pk}/remove/"),
     )
 
 
@@ -844,10 +852,7 @@ def _confirm_remove(
 
 @login_required
 def episode_remove(request: HttpRequest, case_id: int, episode_id: int) -> HttpResponse:
-    case = _whole_case(request, case_id)
-    episode = Episode.objects.filter(case=case, pk=episode_id).first()
-    if episode is None:
-        raise Http404
+    case, episode = _case_entry(request, case_id, Episode, episode_id)
     return _confirm_remove(
         request,
         case,
@@ -864,10 +869,7 @@ def episode_remove(request: HttpRequest, case_id: int, episode_id: int) -> HttpR
 
 @login_required
 def immediate_action_remove(request: HttpRequest, case_id: int, action_id: int) -> HttpResponse:
-    case = _whole_case(request, case_id)
-    item = ImmediateAction.objects.filter(case=case, pk=action_id).first()
-    if item is None:
-        raise Http404
+    case, item = _case_entry(request, case_id, ImmediateAction, action_id)
     return _confirm_remove(
         request,
         case,

@@ -11,8 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from cspr.audit.services import audit_record
-from cspr.cases import documents, selectors, services
+from cspr.cases import documents, downloads, selectors, services
 from cspr.cases.forms import (
     AdviceForm,
     AuditCompleteForm,
@@ -150,15 +149,12 @@ def panel_inbox(request: HttpRequest) -> HttpResponse:
 # --- documents --------------------------------------------------------------------------------------------
 
 
-FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
-
-
 @login_required
 def document_download(request: HttpRequest, case_id: int, kind: str, fmt: str) -> HttpResponse:
     """Generated documents are served only through this view, after the same access check as the case,
     and each download is audited (DESIGN.md rule 6)."""
     case = get_case(request, case_id)
-    if fmt not in FORMATS:
+    if fmt not in downloads.CONTENT_TYPES:
         raise Http404
     whole = selectors.sees_whole_case(request.user, case)
     rr = RapidReview.objects.filter(case=case).first()
@@ -172,17 +168,9 @@ def document_download(request: HttpRequest, case_id: int, kind: str, fmt: str) -
 
         messages.error(request, str(exc))
         return redirect("cases:detail", case.pk)
-    audit_record(
-        actor=request.user,
-        action="document.downloaded",
-        partnership=case.partnership_id,
-        target=case,
-        detail={"document": kind, "format": fmt},
-        request=request,
+    return downloads.document_download(
+        request, target=case, document=kind, fmt=fmt, body=body, filename=f"{case.reference}-{kind}.{fmt}"
     )
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{case.reference}-{kind}.{fmt}"'
-    return response
 
 
 class FamilyLetterForm(forms.Form):
@@ -250,17 +238,15 @@ def family_letter(request: HttpRequest, case_id: int) -> HttpResponse:
         except documents.NotReady as exc:
             form.add_error(None, str(exc))
         else:
-            audit_record(
-                actor=request.user,
-                action="document.downloaded",
-                partnership=case.partnership_id,
+            response = downloads.document_download(
+                request,
                 target=case,
-                detail={"document": "family-letter", "format": fmt},
-                request=request,
+                document="family-letter",
+                fmt=fmt,
+                body=body,
+                filename=f"{case.reference}-family-letter.{fmt}",
             )
             draft_done(request)  # the letter written holds what was typed
-            response = HttpResponse(body, content_type=FORMATS[fmt])
-            response["Content-Disposition"] = f'attachment; filename="{case.reference}-family-letter.{fmt}"'
             return response
     return form_page(
         request,
@@ -401,17 +387,14 @@ def rr_audit_summary(request: HttpRequest, audit_id: int, fmt: str) -> HttpRespo
         audit = selectors.rr_audit_get(user=request.user, audit_id=audit_id)
     except NotFound:
         raise Http404 from None
-    if fmt not in FORMATS:
+    if fmt not in downloads.CONTENT_TYPES:
         raise Http404
     body = documents.rr_audit_summary_bytes(audit, fmt)
-    audit_record(
-        actor=request.user,
-        action="document.downloaded",
-        partnership=audit.partnership_id,
+    return downloads.document_download(
+        request,
         target=audit,
-        detail={"document": "rr-audit-summary", "format": fmt},
-        request=request,
+        document="rr-audit-summary",
+        fmt=fmt,
+        body=body,
+        filename=f"rapid-review-audit-{audit.pk}.{fmt}",
     )
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="rapid-review-audit-{audit.pk}.{fmt}"'
-    return response

@@ -10,8 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from cspr.audit.services import audit_record
-from cspr.cases import selectors, services
+from cspr.cases import downloads, selectors, services
 from cspr.cases.views import form_page, get_case, run_service
 
 
@@ -58,16 +57,4 @@ def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) 
     attachment = selectors.attachments_for(user=request.user, case=case).filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    body = services.attachment_read(attachment)
-    audit_record(
-        actor=request.user,
-        action="attachment.downloaded",
-        partnership=case.partnership_id,
-        target=case,
-        detail={"attachment": attachment.pk},
-        request=request,
-    )
-    response = HttpResponse(body, content_type=attachment.content_type)
-    safe_name = "".join(ch for ch in attachment.original_name if ch.isalnum() or ch in "._- ")[:120] or "file"
-    response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
-    return response
+    return downloads.attachment_download(request, case=case, attachment=attachment)

@@ -57,6 +57,8 @@ class ClockStatus(StrEnum):
     ``met``: met on or before the (effective) due date; for a minimum period, the period has run out.
     ``met_late``: met after the (effective) due date.
     ``breached``: a minimum period ended early (a report taken down before its 12 months were up).
+    ``not_required``: the case does not need this milestone (no rapid review for a care leaver's death that
+    meets no criteria; no local review after the partners decided against one), with the reason recorded.
     """
 
     NOT_STARTED = "not_started"
@@ -67,6 +69,7 @@ class ClockStatus(StrEnum):
     MET = "met"
     MET_LATE = "met_late"
     BREACHED = "breached"
+    NOT_REQUIRED = "not_required"
 
     @property
     def label(self) -> str:
@@ -201,12 +204,15 @@ def compute_clocks(
     pauses: Iterable[Pause] = (),
     extensions: Iterable[Extension] = (),
     due_soon_days: int | None = None,
+    not_required: Mapping[str, str] | None = None,
 ) -> list[Clock]:
     """Every milestone's clock for one case, in dependency order.
 
     ``events`` maps event ids to the dates recorded on the case; ids the process does not use are ignored,
     so one store of case events can serve several processes. ``due_soon_days`` defaults to the process's
-    ``due_soon_working_days`` setting, or 2 working days.
+    ``due_soon_working_days`` setting, or 2 working days. ``not_required`` maps milestone ids the case does not
+    need to the reason: their clocks neither run nor fall due, and say why (a clock that ran on a closed case
+    would chase a deadline nobody owes).
     """
     _require_date(today, "today")
     for key, value in events.items():
@@ -220,6 +226,12 @@ def compute_clocks(
     for extension in extensions:
         if extension.milestone not in known:
             raise ValueError(f"extension names unknown milestone {extension.milestone!r} in {process.id}")
+    not_required = dict(not_required or {})
+    if unknown := sorted(set(not_required) - known):
+        raise ValueError(f"not_required names unknown milestone(s) {', '.join(unknown)} in {process.id}")
+    for milestone_id, reason in not_required.items():
+        if not reason.strip():
+            raise ValueError(f"not_required[{milestone_id!r}] needs a reason")
     if due_soon_days is None:
         setting = process.settings.get("due_soon_working_days")
         due_soon_days = int(setting.value) if setting is not None else DEFAULT_DUE_SOON_WORKING_DAYS
@@ -228,6 +240,9 @@ def compute_clocks(
 
     clocks: dict[str, Clock] = {}
     for milestone in process.milestones:
+        if milestone.id in not_required:
+            clocks[milestone.id] = _not_required_clock(process, milestone, not_required[milestone.id], today)
+            continue
         clocks[milestone.id] = _ClockBuilder(
             process=process,
             milestone=milestone,
@@ -242,6 +257,34 @@ def compute_clocks(
             earlier=clocks,
         ).build()
     return list(clocks.values())
+
+
+def _not_required_clock(process: ProcessDefinition, milestone: Milestone, reason: str, today: date) -> Clock:
+    kind_word = "statutory" if milestone.statutory else "local"
+    s = milestone.start
+    if s.event is not None:
+        started_by = f"'{process.event(s.event).label}'"
+    else:
+        assert s.milestone is not None
+        started_by = f"'{process.milestone(s.milestone).label}'"
+    return Clock(
+        milestone=milestone,
+        status=ClockStatus.NOT_REQUIRED,
+        as_of=today,
+        start=None,
+        statutory_due=None,
+        effective_due=None,
+        met_on=None,
+        working_days_late=None,
+        working_days_to_go=None,
+        statutory_working_days_late=None,
+        explanation=(
+            f"{milestone.label}: not required for this case: {reason}",
+            f"Rule where it applies: {milestone.offset.describe()} {started_by}, a {kind_word} timescale; "
+            f"responsible: {milestone.responsible}.",
+            f"Source: {milestone.source}.",
+        ),
+    )
 
 
 def _require_date(value: object, what: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from cspr.cases import services
-from cspr.cases.models import Case
+from cspr.cases.models import AgencyRequest, Case
 from cspr.cases.services.rapid_review import CIRCUMSTANCES
 from cspr.partnerships.models import Organisation
 from cspr.partnerships.roles import Role
@@ -83,6 +83,17 @@ def notified_case(chain: dict[str, Any], *, aware_days_ago: int = 6, sent_days_a
     )
     case.refresh_from_db()
     return case
+
+
+def health_request(chain: dict[str, Any], case: Case) -> AgencyRequest:
+    """The manager asks the NHS trust's contributor for a summary, due on working day 10 of the rapid review."""
+    return services.agency_request_create(
+        actor=chain["manager"],
+        case=case,
+        organisation=chain["orgs"]["nhs_trust"],
+        contributor=chain["health"],
+        shared_facts="facts",
+    )
 
 
 # Criteria (a)-(d) met with reasons; none of the circumstances to weigh applies ("no" needs no reasons).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 import pypdfium2
 import pytest
@@ -94,6 +95,22 @@ def test_rapid_review_report_downloads_and_reads_back(demo):
     assert "Child F" in pdf_text and "Demo Child Eff" not in pdf_text  # the report names no child
 
 
+# The family letter form as a business manager answers it (Word unless a test asks for PDF).
+LETTER_ANSWERS = {
+    "addressee": "Ms Demo Parent",
+    "salutation": "Ms Parent",
+    "partnership_address": "1 Town Hall",
+    "child_first_name": "Eff",
+    "rationale": "Services did not share what they knew.",
+    "what_happens_next": "A reviewer will talk to you.",
+    "contact_name": "Priya Shah",
+    "contact_role": "Business manager",
+    "contact_phone": "01234 567890",
+    "contact_email": "",
+    "fmt": "docx",
+}
+
+
 def test_family_letter_is_written_from_the_decision(demo):
     case = demo["Child F@northshire-riverside"]
     c = client("manager")
@@ -101,19 +118,7 @@ def test_family_letter_is_written_from_the_decision(demo):
     assert form.status_code == 200
     response = c.post(
         f"/cases/{case.pk}/family-letter/",
-        {
-            "addressee": "Ms Demo Parent",
-            "salutation": "Ms Parent",
-            "partnership_address": "1 Town Hall",
-            "child_first_name": "Eff",
-            "rationale": "Services did not share what they knew.",
-            "what_happens_next": "A reviewer will talk to you.",
-            "contact_name": "Priya Shah",
-            "contact_role": "Business manager",
-            "contact_phone": "01234 567890",
-            "contact_email": "",
-            "fmt": "docx",
-        },
+        LETTER_ANSWERS,
     )
     assert response.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
@@ -124,19 +129,7 @@ def test_family_letter_pdf_reads_back_with_the_familys_words_and_no_jargon(demo)
     case = demo["Child F@northshire-riverside"]
     response = client("manager").post(
         f"/cases/{case.pk}/family-letter/",
-        {
-            "addressee": "Ms Demo Parent",
-            "salutation": "Ms Parent",
-            "partnership_address": "1 Town Hall\nNorthshire",
-            "child_first_name": "Eff",
-            "rationale": "Services did not share what they knew.",
-            "what_happens_next": "A reviewer will talk to you.",
-            "contact_name": "Priya Shah",
-            "contact_role": "Business manager",
-            "contact_phone": "01234 567890",
-            "contact_email": "",
-            "fmt": "pdf",
-        },
+        {**LETTER_ANSWERS, "partnership_address": "1 Town Hall\nNorthshire", "fmt": "pdf"},
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
@@ -148,10 +141,10 @@ def test_family_letter_pdf_reads_back_with_the_familys_words_and_no_jargon(demo)
     assert download.changes == {"detail": {"document": "family-letter", "format": "pdf"}}
 
 
-def test_rapid_review_audit_summary_reads_back_the_scores_given_on_the_pages(demo):
-    c = client("manager")
+def _start_audit(c: Any) -> Any:
+    """Start an audit of the rapid reviews sent since 1 January last year, sampling five."""
     today = datetime.date.today()
-    c.post(
+    return c.post(
         "/rapid-review-audits/",
         {
             "period_start-day": 1,
@@ -163,6 +156,11 @@ def test_rapid_review_audit_summary_reads_back_the_scores_given_on_the_pages(dem
             "sample_size": 5,
         },
     )
+
+
+def test_rapid_review_audit_summary_reads_back_the_scores_given_on_the_pages(demo):
+    c = client("manager")
+    _start_audit(c)
     audit = RapidReviewAudit.objects.get()
     items = list(audit.items.select_related("case"))
     assert items, "the demo has rapid reviews sent in the period"
@@ -236,21 +234,7 @@ def test_calendar_export_has_the_case_milestones(demo):
 
 def test_rapid_review_audit_pages(demo):
     c = client("manager")
-    import datetime
-
-    today = datetime.date.today()
-    response = c.post(
-        "/rapid-review-audits/",
-        {
-            "period_start-day": 1,
-            "period_start-month": 1,
-            "period_start-year": today.year - 1,
-            "period_end-day": today.day,
-            "period_end-month": today.month,
-            "period_end-year": today.year,
-            "sample_size": 5,
-        },
-    )
+    response = _start_audit(c)
     assert response.status_code == 302
     audit = RapidReviewAudit.objects.get()
     assert c.get(f"/rapid-review-audits/{audit.pk}/").status_code == 200
@@ -269,3 +253,19 @@ def test_home_shows_what_is_due_next_soonest_first(demo):
 def test_contributor_home_lists_requests_waiting(demo):
     body = client("health.contributor").get("/home/").content.decode()
     assert "Requests for information waiting for you" in body and "Child C" in body
+
+
+def test_a_case_closed_without_a_rapid_review_shows_its_clock_as_not_required_with_the_reason(demo):
+    """A care leaver's death notified and closed: the rapid review clock must not run on, as if owed."""
+    import re
+
+    closed = next(c for c in demo.values() if c.state == "closed")
+    page = client("eastbury.manager" if closed.partnership.slug == "eastbury" else "manager").get(
+        f"/cases/{closed.pk}/"
+    )
+    html = page.content.decode()
+    row = re.search(r'<tr class="govuk-table__row" id="clock-rapid-review">(.*?)</tr>', html, re.S)
+    assert row, "the rapid review clock is listed"
+    assert "Not required" in row.group(1) and "Running" not in row.group(1) and "to go" not in row.group(1)
+    assert "the notification needs no rapid review" in row.group(1)
+    assert 'id="clock-notify-panel"' in html and "Met" in html  # what was owed is still shown as done

@@ -12,7 +12,7 @@ from cspr.cases.clocks import case_clocks
 from cspr.cases.models import AgencyRequest, CaseDate, CaseState, Decision
 from cspr.core.errors import IllegalTransition, NotAllowed, NotFound, ValidationFailed
 from cspr.timescales import clocks_by_id
-from tests.cases.conftest import notified_case, ready_case, working_days_ago
+from tests.cases.conftest import health_request, notified_case, ready_case, working_days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -151,13 +151,7 @@ def test_contributor_must_work_for_the_agency(chain):
 
 def test_reminders_go_before_and_after_the_due_date_once_a_day(chain):
     case = notified_case(chain)
-    req = services.agency_request_create(
-        actor=chain["manager"],
-        case=case,
-        organisation=chain["orgs"]["nhs_trust"],
-        contributor=chain["health"],
-        shared_facts="facts",
-    )
+    req = health_request(chain, case)
     from cspr.timescales import WorkingCalendar
 
     cal = WorkingCalendar("england")
@@ -375,13 +369,7 @@ def test_moving_on_with_no_requests_outstanding_meets_the_summaries_clock(chain)
 
 def test_moving_on_with_an_open_request_leaves_the_summaries_clock_running(chain):
     case = notified_case(chain)
-    services.agency_request_create(
-        actor=chain["manager"],
-        case=case,
-        organisation=chain["orgs"]["nhs_trust"],
-        contributor=chain["health"],
-        shared_facts="facts",
-    )
+    health_request(chain, case)
     from tests.cases.conftest import ALL_CRITERIA
 
     services.rapid_review_update(
@@ -397,13 +385,7 @@ def test_moving_on_with_an_open_request_leaves_the_summaries_clock_running(chain
 
 def test_an_answered_request_cannot_be_withdrawn(chain):
     case = notified_case(chain)
-    request = services.agency_request_create(
-        actor=chain["manager"],
-        case=case,
-        organisation=chain["orgs"]["nhs_trust"],
-        contributor=chain["health"],
-        shared_facts="facts",
-    )
+    request = health_request(chain, case)
     services.agency_request_respond(actor=chain["health"], agency_request=request, response="answer")
     request.refresh_from_db()
     with pytest.raises(IllegalTransition):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -10,23 +11,22 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cspr.cases import services
-from tests.cases.conftest import notified_case
+from cspr.cases.models import AgencyRequest
+from cspr.timescales import WorkingCalendar
+from tests.cases.conftest import health_request, notified_case
+
+
+def _overdue_request(chain: dict[str, Any], time_machine: Any) -> AgencyRequest:
+    """A request to the NHS trust's contributor, with the clock at 07:00 on the working day after it was due."""
+    request = health_request(chain, notified_case(chain))
+    day_after_due = WorkingCalendar("england").add_working_days(request.due_date, 1)
+    time_machine.move_to(f"{day_after_due.isoformat()} 07:00:00+00:00", tick=False)
+    return request
 
 
 @pytest.mark.django_db
 def test_daily_sends_due_reminders_once(chain, time_machine):
-    case = notified_case(chain)
-    request = services.agency_request_create(
-        actor=chain["manager"],
-        case=case,
-        organisation=chain["orgs"]["nhs_trust"],
-        contributor=chain["health"],
-        shared_facts="facts",
-    )
-    from cspr.timescales import WorkingCalendar
-
-    day_after_due = WorkingCalendar("england").add_working_days(request.due_date, 1)
-    time_machine.move_to(f"{day_after_due.isoformat()} 07:00:00+00:00", tick=False)
+    _overdue_request(chain, time_machine)
     mail.outbox.clear()
     out = io.StringIO()
     call_command("daily", stdout=out)
@@ -40,18 +40,7 @@ def test_daily_sends_due_reminders_once(chain, time_machine):
 def test_daily_applies_retention_and_then_fails_loudly_when_a_reminder_could_not_be_sent(
     chain, time_machine, monkeypatch
 ):
-    case = notified_case(chain)
-    request = services.agency_request_create(
-        actor=chain["manager"],
-        case=case,
-        organisation=chain["orgs"]["nhs_trust"],
-        contributor=chain["health"],
-        shared_facts="facts",
-    )
-    from cspr.timescales import WorkingCalendar
-
-    day_after_due = WorkingCalendar("england").add_working_days(request.due_date, 1)
-    time_machine.move_to(f"{day_after_due.isoformat()} 07:00:00+00:00", tick=False)
+    request = _overdue_request(chain, time_machine)
 
     def refuse(**kwargs: object) -> int:
         raise ConnectionRefusedError("mail server down")

@@ -140,8 +140,9 @@ def test_attachments_existing_when_the_rapid_review_is_sent_go_with_it_and_later
     assert PanelSending.objects.get(case=case).attachment_ids == [before.pk]
 
 
-def case_sent_to_panel_continuing(chain: dict[str, Any], case: Case) -> Case:
-    """Take a notified case through the rapid review and a unanimous decision to the Panel."""
+def case_sent_to_panel_continuing(chain: dict[str, Any], case: Case, *, family_told: bool = False) -> Case:
+    """Take a notified case through the rapid review and a unanimous decision to the Panel; with ``family_told``
+    the family was told first, by letter, with notes that must stay on the case."""
     from tests.cases.conftest import ALL_CRITERIA
 
     services.rapid_review_update(
@@ -155,6 +156,15 @@ def case_sent_to_panel_continuing(chain: dict[str, Any], case: Case) -> Case:
     case.refresh_from_db()
     for who in ("la", "police", "icb"):
         services.decision_record_vote(actor=chain[who], case=case, option="local_review", rationale=f"{who} agrees")
+    if family_told:
+        services.family_communication_record(
+            actor=chain["manager"],
+            case=case,
+            told_on=timezone.localdate(),
+            method="letter",
+            told_by="Jo Bloggs, social worker",
+            notes="FAMILY-PRIVATE-NOTES",
+        )
     services.rapid_review_record_sent(actor=chain["manager"], case=case, sent_on=timezone.localdate())
     case.refresh_from_db()
     return case
@@ -163,7 +173,7 @@ def case_sent_to_panel_continuing(chain: dict[str, Any], case: Case) -> Case:
 def test_the_report_sent_is_frozen_and_states_working_days_late_and_how_the_family_was_told(chain):
     # Notified 20 working days ago: the rapid review, due on working day 15, goes 5 working days late.
     case = notified_case(chain, aware_days_ago=22, sent_days_ago=20)
-    case = case_sent_to_panel_continuing_with_family(chain, case)
+    case = case_sent_to_panel_continuing(chain, case, family_told=True)
     sending = PanelSending.objects.get(case=case, kind="rapid_review")
     rr_clock = next(k for k in case_clocks(case) if k.id == "rapid-review")
     assert rr_clock.working_days_late == 5
@@ -192,33 +202,6 @@ def test_the_report_sent_is_frozen_and_states_working_days_late_and_how_the_fami
         assert client.get(f"/cases/{case.pk}/documents/rapid-review.docx").content == docx_sent
         assert client.get(f"/cases/{case.pk}/documents/rapid-review.pdf").content == pdf_sent
     assert ROUND_2_VOTE not in docx_all_text(docx_sent)
-
-
-def case_sent_to_panel_continuing_with_family(chain: dict[str, Any], case: Case) -> Case:
-    from tests.cases.conftest import ALL_CRITERIA
-
-    services.rapid_review_update(
-        actor=chain["manager"],
-        case=case,
-        version=case.rapid_review.version,
-        criteria=ALL_CRITERIA,
-        sections={"recommendation": "local_review", "recommendation_reasons": "Agencies did not share"},
-    )
-    services.rapid_review_submit_for_decision(actor=chain["manager"], case=case)
-    case.refresh_from_db()
-    for who in ("la", "police", "icb"):
-        services.decision_record_vote(actor=chain[who], case=case, option="local_review", rationale=f"{who} agrees")
-    services.family_communication_record(
-        actor=chain["manager"],
-        case=case,
-        told_on=timezone.localdate(),
-        method="letter",
-        told_by="Jo Bloggs, social worker",
-        notes="FAMILY-PRIVATE-NOTES",
-    )
-    services.rapid_review_record_sent(actor=chain["manager"], case=case, sent_on=timezone.localdate())
-    case.refresh_from_db()
-    return case
 
 
 def test_a_sending_that_fails_freezes_nothing(chain, monkeypatch):

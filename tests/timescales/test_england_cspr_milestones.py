@@ -316,6 +316,38 @@ def test_clock_status_values_are_stable_strings() -> None:
         "met",
         "met_late",
         "breached",
+        "not_required",
     ]
     assert ClockStatus.DUE_SOON.label == "Due soon"
     assert ClockStatus.OVERDUE.is_open and not ClockStatus.MET.is_open
+
+
+# -- milestones a case does not need ------------------------------------------------------------------
+
+
+def test_a_milestone_the_case_does_not_need_neither_runs_nor_falls_due_and_says_why() -> None:
+    reason = "a care leaver aged 20 died and no serious case criteria are met"
+    clocks = clocks_by_id(
+        compute_clocks(
+            process=PROCESS,
+            events=NOTIFIED,
+            calendar=ENGLAND,
+            today=D(2027, 2, 1),  # long after the rapid review would have been overdue
+            not_required={"rapid-review": reason, "agency-summaries": reason},
+        )
+    )
+    rr = clocks["rapid-review"]
+    assert rr.status is ClockStatus.NOT_REQUIRED and not rr.status.is_open
+    assert (rr.effective_due, rr.working_days_late, rr.working_days_to_go) == (None, None, None)
+    assert rr.explanation[0] == f"Send the rapid review to the Panel: not required for this case: {reason}"
+    assert "15 working days after 'Serious incident notification sent to the Panel'" in rr.explanation[1]
+    assert clocks["notify-panel"].status is ClockStatus.MET  # the others are computed as before
+
+
+def test_not_required_milestones_must_exist_and_carry_a_reason() -> None:
+    with pytest.raises(ValueError, match="unknown milestone"):
+        compute_clocks(process=PROCESS, events=AWARE, calendar=ENGLAND, today=D(2027, 1, 4), not_required={"x": "y"})
+    with pytest.raises(ValueError, match="needs a reason"):
+        compute_clocks(
+            process=PROCESS, events=AWARE, calendar=ENGLAND, today=D(2027, 1, 4), not_required={"rapid-review": " "}
+        )

@@ -17,8 +17,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, UploadedFile
 
-from cspr.audit.services import audit_record
-from cspr.cases import documents, selectors, services
+from cspr.cases import documents, downloads, selectors, services
 from cspr.cases.api.common import (
     AUDITS,
     FILES,
@@ -32,27 +31,15 @@ from cspr.cases.api.common import (
     whole_case_for,
 )
 from cspr.cases.api.schemas import AttachmentOut, DocumentFormat, FamilyLetterIn, HistoryEventOut
-from cspr.cases.models import Case
 from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
 
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 HISTORY_LIMIT = 500
-
-
-def _file(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    safe = "".join(ch for ch in filename if ch.isalnum() or ch in "._- ")[:120] or "file"
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    return response
 
 
 @router.get(
     "/{int:case_id}/rapid-review/report/{fmt}",
     response=refusals(),
-    openapi_extra=file_answer("The rapid review report.", *CONTENT_TYPES.values()),
+    openapi_extra=file_answer("The rapid review report.", *downloads.CONTENT_TYPES.values()),
     tags=FILES,
     operation_id="rapid_review_report",
     summary="The rapid review report, as Word (docx) or PDF",
@@ -69,14 +56,20 @@ def rapid_review_report(request: HttpRequest, case_id: int, fmt: DocumentFormat)
         body = documents.rapid_review_bytes(case, fmt)
     except documents.NotReady as exc:
         raise IllegalTransition(str(exc)) from exc
-    _audit_download(request, case, "rapid-review", fmt)
-    return _file(body, CONTENT_TYPES[fmt], f"{case.reference}-rapid-review.{fmt}")
+    return downloads.document_download(
+        request,
+        target=case,
+        document="rapid-review",
+        fmt=fmt,
+        body=body,
+        filename=f"{case.reference}-rapid-review.{fmt}",
+    )
 
 
 @router.post(
     "/{int:case_id}/family-letter/{fmt}",
     response=refusals(),
-    openapi_extra=file_answer("The letter to the family.", *CONTENT_TYPES.values()),
+    openapi_extra=file_answer("The letter to the family.", *downloads.CONTENT_TYPES.values()),
     tags=FILES,
     operation_id="family_letter",
     summary="Write the letter telling the family of the decision, as Word (docx) or PDF",
@@ -96,14 +89,20 @@ def family_letter(request: HttpRequest, case_id: int, fmt: DocumentFormat, paylo
         body = documents.family_letter_bytes(case, fmt, user=request.user, fields=fields)
     except documents.NotReady as exc:
         raise ValidationFailed(str(exc)) from exc
-    _audit_download(request, case, "family-letter", fmt)
-    return _file(body, CONTENT_TYPES[fmt], f"{case.reference}-family-letter.{fmt}")
+    return downloads.document_download(
+        request,
+        target=case,
+        document="family-letter",
+        fmt=fmt,
+        body=body,
+        filename=f"{case.reference}-family-letter.{fmt}",
+    )
 
 
 @router.get(
     "/rr-audits/{int:audit_id}/summary/{fmt}",
     response=refusals(),
-    openapi_extra=file_answer("The audit summary for the assurance group.", *CONTENT_TYPES.values()),
+    openapi_extra=file_answer("The audit summary for the assurance group.", *downloads.CONTENT_TYPES.values()),
     tags=AUDITS,
     operation_id="rr_audit_summary",
     summary="The rapid review audit summary, as Word (docx) or PDF",
@@ -113,15 +112,14 @@ def rr_audit_summary(request: HttpRequest, audit_id: int, fmt: DocumentFormat) -
     step 12). For business managers, auditors and scrutineers of the partnership. The download is audited."""
     audit = selectors.rr_audit_get(user=request.user, audit_id=audit_id)
     body = documents.rr_audit_summary_bytes(audit, fmt)
-    audit_record(
-        actor=request.user,
-        action="document.downloaded",
-        partnership=audit.partnership_id,
+    return downloads.document_download(
+        request,
         target=audit,
-        detail={"document": "rr-audit-summary", "format": fmt},
-        request=request,
+        document="rr-audit-summary",
+        fmt=fmt,
+        body=body,
+        filename=f"rapid-review-audit-{audit.pk}.{fmt}",
     )
-    return _file(body, CONTENT_TYPES[fmt], f"rapid-review-audit-{audit.pk}.{fmt}")
 
 
 @router.get(
@@ -180,16 +178,7 @@ def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) 
     attachment = selectors.attachments_for(user=request.user, case=case).filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound("No attachment with that number is available to you.")
-    body = services.attachment_read(attachment)
-    audit_record(
-        actor=request.user,
-        action="attachment.downloaded",
-        partnership=case.partnership_id,
-        target=case,
-        detail={"attachment": attachment.pk},
-        request=request,
-    )
-    return _file(body, attachment.content_type, attachment.original_name)
+    return downloads.attachment_download(request, case=case, attachment=attachment)
 
 
 @router.get(
@@ -207,14 +196,3 @@ def case_history(request: HttpRequest, case_id: int) -> list[HistoryEventOut]:
     events = list(selectors.case_audit_trail(user=request.user, case=case)[:HISTORY_LIMIT])
     selectors.case_read_record(user=request.user, case=case, page="history", request=request)
     return [history_event_out(e) for e in events]
-
-
-def _audit_download(request: HttpRequest, case: Case, kind: str, fmt: str) -> None:
-    audit_record(
-        actor=request.user,
-        action="document.downloaded",
-        partnership=case.partnership_id,
-        target=case,
-        detail={"document": kind, "format": fmt},
-        request=request,
-    )

@@ -246,7 +246,10 @@ class ClockOut(Schema):
     responsible: str
     statutory: bool
     status: str = Field(
-        description="not_started, running, due_soon, overdue, paused, met, met_late or breached (cspr.timescales)."
+        description=(
+            "not_started, running, due_soon, overdue, paused, met, met_late, breached or not_required "
+            "(cspr.timescales)."
+        )
     )
     status_label: str
     start: datetime.date | None

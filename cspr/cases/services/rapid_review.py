@@ -431,6 +431,24 @@ def _send_reminder(agency_request: AgencyRequest, subject: str, today: datetime.
         )
 
 
+def _validate_episode(*, date: datetime.date, agency: str, what_happened: str) -> None:
+    """The checks on a key practice episode, the same whether it is added or corrected."""
+    errors: dict[str, str] = {}
+    not_in_future(date, "date", "The date of the episode", errors)
+    require_text(agency, "agency", "Enter the agency involved", errors)
+    require_text(what_happened, "what_happened", "Describe what happened", errors)
+    raise_if(errors, "There is a problem with the episode.")
+
+
+def _validate_immediate_action(*, action: str, by_whom: str, done_on: datetime.date | None) -> None:
+    """The checks on an immediate action, the same whether it is recorded or corrected."""
+    errors: dict[str, str] = {}
+    require_text(action, "action", "Describe the action taken to keep children safe", errors)
+    require_text(by_whom, "by_whom", "Say who took the action", errors)
+    not_in_future(done_on, "done_on", "The date of the action", errors)
+    raise_if(errors, "There is a problem with the action.")
+
+
 def episode_add(
     *,
     actor: Any,
@@ -443,11 +461,7 @@ def episode_add(
 ) -> Episode:
     require_business_manager(actor, case)
     _open_for_editing(case)
-    errors: dict[str, str] = {}
-    not_in_future(date, "date", "The date of the episode", errors)
-    require_text(agency, "agency", "Enter the agency involved", errors)
-    require_text(what_happened, "what_happened", "Describe what happened", errors)
-    raise_if(errors, "There is a problem with the episode.")
+    _validate_episode(date=date, agency=agency, what_happened=what_happened)
     with transaction.atomic():
         episode = Episode.objects.create(
             case=case, date=date, agency=agency.strip(), what_happened=what_happened.strip(), analysis=analysis.strip()
@@ -468,11 +482,7 @@ def immediate_action_add(
 ) -> ImmediateAction:
     require_business_manager(actor, case)
     _open_for_editing(case)
-    errors: dict[str, str] = {}
-    require_text(action, "action", "Describe the action taken to keep children safe", errors)
-    require_text(by_whom, "by_whom", "Say who took the action", errors)
-    not_in_future(done_on, "done_on", "The date of the action", errors)
-    raise_if(errors, "There is a problem with the action.")
+    _validate_immediate_action(action=action, by_whom=by_whom, done_on=done_on)
     with transaction.atomic():
         item = ImmediateAction.objects.create(
             case=case, action=action.strip(), by_whom=by_whom.strip(), done_on=done_on
@@ -500,6 +510,10 @@ def record_version(item: Episode | ImmediateAction) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
+NO_SUCH_EPISODE = "No such episode in this case's chronology."
+NO_SUCH_ACTION = "No such immediate action in this case."
+
+
 def _chronology_open(case: Case) -> None:
     """Chronology entries and immediate actions may change only until the rapid review goes to the Panel:
     after that the Panel holds the report as sent, and the record must keep matching it (DOMAIN.md step 5)."""
@@ -512,20 +526,30 @@ def _chronology_open(case: Case) -> None:
     _open_for_editing(case)
 
 
-def _check_fingerprint(item: Episode | ImmediateAction, version: str | None, what: str) -> None:
+def _locked_entry[Entry: (Episode, ImmediateAction)](
+    model: type[Entry], case: Case, entry: Entry | int, missing: str
+) -> Entry:
+    """The case's episode or action, locked for the rest of the transaction; another case's is ``missing``."""
+    pk = entry.pk if isinstance(entry, model) else entry
+    found = model.objects.select_for_update().filter(case=case, pk=pk).first()
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
+def _correct(item: Episode | ImmediateAction, version: str | None, what: str, new: dict[str, Any]) -> list[str]:
+    """Write ``new`` over the entry unless someone else saved since ``version`` was read (rule 5); return the
+    names of the fields that changed, for the audit event."""
     if version and version != record_version(item):
         raise StaleEdit(
             f"Someone else changed {what} after you opened it. Your text is shown below: copy what you need, "
             "reload the page to see their changes, and save again."
         )
-
-
-def _episode_of(case: Case, episode: Episode | int) -> Episode:
-    pk = episode.pk if isinstance(episode, Episode) else episode
-    found = Episode.objects.select_for_update().filter(case=case, pk=pk).first()
-    if found is None:
-        raise NotFound("No such episode in this case's chronology.")
-    return found
+    changed = sorted(name for name, value in new.items() if getattr(item, name) != value)
+    for name, value in new.items():
+        setattr(item, name, value)
+    item.save(update_fields=list(new))
+    return changed
 
 
 def episode_update(
@@ -544,24 +568,16 @@ def episode_update(
     (names only: the narrative stays out of the trail, rule 6)."""
     require_business_manager(actor, case)
     _chronology_open(case)
-    errors: dict[str, str] = {}
-    not_in_future(date, "date", "The date of the episode", errors)
-    require_text(agency, "agency", "Enter the agency involved", errors)
-    require_text(what_happened, "what_happened", "Describe what happened", errors)
-    raise_if(errors, "There is a problem with the episode.")
+    _validate_episode(date=date, agency=agency, what_happened=what_happened)
     with transaction.atomic():
-        item = _episode_of(case, episode)
-        _check_fingerprint(item, version, "this episode")
+        item = _locked_entry(Episode, case, episode, NO_SUCH_EPISODE)
         new = {
             "date": date,
             "agency": agency.strip(),
             "what_happened": what_happened.strip(),
             "analysis": analysis.strip(),
         }
-        changed = sorted(name for name, value in new.items() if getattr(item, name) != value)
-        for name, value in new.items():
-            setattr(item, name, value)
-        item.save(update_fields=list(new))
+        changed = _correct(item, version, "this episode", new)
         audit_record(
             actor=actor,
             action="rapid_review.episode_changed",
@@ -579,7 +595,7 @@ def episode_remove(*, actor: Any, case: Case, episode: Episode | int, request: A
     require_business_manager(actor, case)
     _chronology_open(case)
     with transaction.atomic():
-        item = _episode_of(case, episode)
+        item = _locked_entry(Episode, case, episode, NO_SUCH_EPISODE)
         audit_record(
             actor=actor,
             action="rapid_review.episode_removed",
@@ -589,14 +605,6 @@ def episode_remove(*, actor: Any, case: Case, episode: Episode | int, request: A
             request=request,
         )
         item.delete()
-
-
-def _action_of(case: Case, action: ImmediateAction | int) -> ImmediateAction:
-    pk = action.pk if isinstance(action, ImmediateAction) else action
-    found = ImmediateAction.objects.select_for_update().filter(case=case, pk=pk).first()
-    if found is None:
-        raise NotFound("No such immediate action in this case.")
-    return found
 
 
 def immediate_action_update(
@@ -613,19 +621,11 @@ def immediate_action_update(
     """Correct an immediate action, with the same checks as recording one; audited with the fields changed."""
     require_business_manager(actor, case)
     _chronology_open(case)
-    errors: dict[str, str] = {}
-    require_text(action, "action", "Describe the action taken to keep children safe", errors)
-    require_text(by_whom, "by_whom", "Say who took the action", errors)
-    not_in_future(done_on, "done_on", "The date of the action", errors)
-    raise_if(errors, "There is a problem with the action.")
+    _validate_immediate_action(action=action, by_whom=by_whom, done_on=done_on)
     with transaction.atomic():
-        item = _action_of(case, immediate_action)
-        _check_fingerprint(item, version, "this action")
+        item = _locked_entry(ImmediateAction, case, immediate_action, NO_SUCH_ACTION)
         new = {"action": action.strip(), "by_whom": by_whom.strip(), "done_on": done_on}
-        changed = sorted(name for name, value in new.items() if getattr(item, name) != value)
-        for name, value in new.items():
-            setattr(item, name, value)
-        item.save(update_fields=list(new))
+        changed = _correct(item, version, "this action", new)
         audit_record(
             actor=actor,
             action="rapid_review.action_changed",
@@ -644,7 +644,7 @@ def immediate_action_remove(
     require_business_manager(actor, case)
     _chronology_open(case)
     with transaction.atomic():
-        item = _action_of(case, immediate_action)
+        item = _locked_entry(ImmediateAction, case, immediate_action, NO_SUCH_ACTION)
         audit_record(
             actor=actor,
             action="rapid_review.action_removed",
