@@ -169,7 +169,8 @@ def govuk_field(bound: forms.BoundField, **opts: Any) -> Markup:
                 ],
             },
         )
-    if isinstance(widget, forms.RadioSelect):
+    # Django's CheckboxSelectMultiple is a subclass of RadioSelect: it must not be drawn as radios.
+    if isinstance(widget, forms.RadioSelect) and not isinstance(widget, forms.CheckboxSelectMultiple):
         conditional = opts.get("conditional", {})
         items = [
             {
