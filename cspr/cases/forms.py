@@ -380,3 +380,35 @@ class AuditScoreForm(forms.Form):
 
 class AuditCompleteForm(forms.Form):
     overall_comment = _text("Overall findings for the assurance group", required=False)
+
+
+class PublicationForm(forms.Form):
+    """Publishing the local review's final report (DOMAIN.md step 10): it enters the public library."""
+
+    file = forms.FileField(
+        label="The final report, as published",
+        help_text="A PDF or Word document (.docx), smaller than 20MB. It goes into the public library.",
+        error_messages={"required": "Select the final report"},
+    )
+    title = forms.CharField(
+        label="Title of the report",
+        required=False,
+        max_length=300,
+        help_text="If you leave it blank: the child's pseudonym, then 'local child safeguarding practice review'.",
+    )
+    sent_to_panel_on = _date(
+        "When was the full report sent to the Panel and the Secretary of State?",
+        noun="date the report was sent",
+        help_text="At least 7 working days before publication. For example, 27 3 2026",
+    )
+    published_on = _date("When was the report published?", noun="publication date")
+    reviewer = forms.CharField(
+        label="Reviewer's name",
+        max_length=200,
+        help_text="The published report includes the name of the reviewer.",
+        error_messages={"required": "Enter the name of the reviewer, which the published report includes"},
+    )
+    anonymised = forms.BooleanField(
+        label="I confirm that the report is anonymised, so that publishing it harms no child or vulnerable adult",
+        error_messages={"required": "Confirm that the report is anonymised so that publishing it harms no child"},
+    )

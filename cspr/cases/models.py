@@ -28,6 +28,7 @@ class CaseState(models.TextChoices):
     SENT_TO_PANEL = "sent_to_panel", "Sent to the Panel, awaiting its response"
     PANEL_CHALLENGED = "panel_challenged", "Panel challenged the decision"
     LOCAL_REVIEW = "local_review", "Local review to be carried out"
+    PUBLISHED = "published", "Review published"
     NATIONAL_REVIEW = "national_review", "National review by the Panel"
     LEARNING_REVIEW = "learning_review", "Multi-agency learning review"
     NO_REVIEW = "no_review", "No further review"

@@ -86,6 +86,8 @@ def next_steps(case: Case, user: Any) -> list[Step]:
                 "Respond to the rapid review and decision", "National Panel", f"{base}/panel-response/", access.is_panel
             )
         )
+    elif state == CaseState.LOCAL_REVIEW:
+        steps.append(Step("Publish the review", "Business manager", f"{base}/publish/", manager))
     return steps
 
 

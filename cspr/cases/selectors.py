@@ -265,3 +265,13 @@ def deadlines_for_user(*, user: Any, today: datetime.date | None = None, limit: 
             rows.append({"case": case, "clock": clock})
     rows.sort(key=lambda r: r["clock"].effective_due)
     return rows[:limit]
+
+
+def published_report_id(*, user: Any, case: Case) -> int | None:
+    """The library report a published case's final report became. The report is public (anyone may read
+    it in the library); the case it came from is still read through ``case_get`` first."""
+    from cspr.library.models import Report
+
+    if case.state != CaseState.PUBLISHED:
+        return None
+    return Report.objects.filter(origin_case_id=case.pk, is_public=True).values_list("pk", flat=True).first()

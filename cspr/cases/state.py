@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
-from cspr.cases.models import Case, CaseState, Decision, Notification, RapidReview, Referral
+from cspr.cases.models import Case, CaseDate, CaseState, Decision, Notification, RapidReview, Referral
 from cspr.core.errors import IllegalTransition
 
 S = CaseState
@@ -105,6 +105,15 @@ def _justification_ready(case: Case) -> str | None:
     return None
 
 
+def _final_report_published(case: Case) -> str | None:
+    from cspr.cases.services.publication import publication_timing_error
+
+    dates = {d.event: d.date for d in CaseDate.objects.filter(case=case, event__in=("final_report_sent", "published"))}
+    if "final_report_sent" not in dates or "published" not in dates:
+        return "Record the date the final report was sent to the Panel and the date it was published first."
+    return publication_timing_error(case, dates["final_report_sent"], dates["published"])
+
+
 def _always(case: Case) -> str | None:
     return None
 
@@ -139,6 +148,8 @@ TRANSITIONS: dict[CaseState, list[Move]] = {
         Move(S.PANEL_CHALLENGED, "Panel challenged the decision", _panel_challenged),
     ],
     S.PANEL_CHALLENGED: [Move(S.SENT_TO_PANEL, "Partners' justification sent to the Panel", _justification_ready)],
+    # Regulations 2018 Part 3: the report reached the Panel and the Secretary of State 7 working days before.
+    S.LOCAL_REVIEW: [Move(S.PUBLISHED, "Final report published", _final_report_published)],
 }
 
 

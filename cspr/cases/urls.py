@@ -42,6 +42,7 @@ urlpatterns = [
     path("cases/<int:case_id>/documents/<slug:kind>.<str:fmt>", views_decision.document_download, name="document"),
     path("cases/<int:case_id>/attachments/new/", views_files.attachment_new, name="attachment_new"),
     path("cases/<int:case_id>/attachments/<int:attachment_id>/", views_files.attachment_download, name="attachment"),
+    path("cases/<int:case_id>/publish/", views_files.review_publish, name="publish"),
     path("requests/<int:request_id>/", views.agency_request_answer, name="request_answer"),
     path("panel/", views_decision.panel_inbox, name="panel_inbox"),
     path("rapid-review-audits/", views_decision.rr_audit_list, name="rr_audits"),

@@ -320,6 +320,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "similar": similar,
             "documents": rr_visible,
             "attachments": selectors.attachments_for(user=request.user, case=case),
+            "published_report_id": selectors.published_report_id(user=request.user, case=case),
         },
     )
 

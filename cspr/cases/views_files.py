@@ -9,8 +9,10 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from cspr.cases import downloads, selectors, services
+from cspr.cases.forms import PublicationForm
 from cspr.cases.views import form_page, get_case, run_service
 
 
@@ -58,3 +60,35 @@ def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) 
     if attachment is None:
         raise Http404
     return downloads.attachment_download(request, case=case, attachment=attachment)
+
+
+@login_required
+def review_publish(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Publish the local review's final report: the service checks the dates, the file and the declaration."""
+    case = get_case(request, case_id)
+    if not selectors.sees_whole_case(request.user, case):
+        raise Http404
+    form = PublicationForm(request.POST or None, request.FILES or None, initial={"published_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(services.publication.MAX_REPORT_BYTES + 1)
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "file"}
+        if run_service(
+            request,
+            form,
+            lambda: services.review_publish(
+                actor=request.user, case=case, file_name=upload.name, data=data, **fields, request=request
+            ),
+            "The review is published. Its report is now in the public library.",
+        ):
+            return redirect("cases:detail", case.pk)
+    return form_page(
+        request,
+        form=form,
+        case=case,
+        title="Publish the review",
+        submit="Publish the review",
+        intro="Record a publication that has happened: the report goes into the public library, with the "
+        "partnership as publisher, and the case is marked as published.",
+        multipart=True,
+    )

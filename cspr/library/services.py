@@ -250,7 +250,7 @@ def library_report_add_from_publication(
 ) -> IngestOutcome:
     """A partnership's published final report enters the public library, with the partnership as publisher.
 
-    For the review chain's publication step (not built yet: nothing calls this so far), so that the
+    Called by the review chain's publication step (``cspr.cases.services.review_publish``), so that the
     statutory duty to publish and the library never disagree. Publishing the same case twice adds
     nothing the second time, even when two publications race. An unreadable file or a bad value is
     refused with ValidationFailed and nothing stored; the whole report is written in one transaction.

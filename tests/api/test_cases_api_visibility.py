@@ -61,6 +61,7 @@ def valid_bodies() -> dict[tuple[str, str], dict[str, Any]]:
         ("post", c + "/family-letter/{fmt}"): {"addressee": "x", "salutation": "y"},
         # The upload is multipart; without a file it still reaches the view, so the scoping answers first.
         ("post", c + "/attachments"): {},
+        ("post", c + "/publication"): {},
     }
 
 

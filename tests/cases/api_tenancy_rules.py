@@ -81,6 +81,8 @@ def _rules() -> dict[str, Any]:
             f"{case_url}/panel-response",
             {"response": "agree", "national_review": "no", "responded_on": day},
         ),
+        # Multipart in use; a JSON body still reaches the view, so the scoping answers first.
+        f"{case}/publication": (f"{case_url}/publication", {}),
         f"{case}/family-letter/<fmt>": (f"{case_url}/family-letter/pdf", {"addressee": "x", "salutation": "y"}),
     }
     rules = {route: Rule("api", _p(path)) for route, path in reads.items()}

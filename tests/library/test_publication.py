@@ -1,7 +1,7 @@
 """A report published through the review chain enters the public library once, whole, or not at all.
 
-The chain's publication step is not built yet; these tests call the service it will call,
-``library_report_add_from_publication``, the way it will: with the partnership, the case and the file.
+These tests call the service the chain's publication step calls (tests/cases/test_publication.py),
+``library_report_add_from_publication``, the way it does: with the partnership, the case and the file.
 """
 
 from __future__ import annotations

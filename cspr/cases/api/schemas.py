@@ -26,6 +26,7 @@ CaseStateValue = Literal[
     "sent_to_panel",
     "panel_challenged",
     "local_review",
+    "published",
     "national_review",
     "learning_review",
     "no_review",
@@ -592,3 +593,10 @@ class HistoryEventOut(Schema):
     actor: str | None = Field(description="Who did it; null for the system (a reminder, a scheduled task).")
     action: str = Field(description="e.g. 'case.viewed', 'rapid_review.updated', 'decision.made'.")
     changes: dict[str, Any] | None
+
+
+class PublicationOut(Schema):
+    """A published review: the case, moved to `published`, and the library report its final report became."""
+
+    case: CaseOut
+    library_report_id: int = Field(description="The report in the public library: GET /api/v1/library/reports/{id}.")

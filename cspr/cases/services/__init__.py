@@ -18,6 +18,7 @@ from cspr.cases.services.notification import (
     notification_update,
 )
 from cspr.cases.services.panel import panel_response_record
+from cspr.cases.services.publication import review_publish
 from cspr.cases.services.rapid_review import (
     agency_request_create,
     agency_request_respond,
@@ -64,6 +65,7 @@ __all__ = [
     "rapid_review_update",
     "referral_screen",
     "referral_submit",
+    "review_publish",
     "rr_audit_complete",
     "rr_audit_create",
     "rr_audit_score",

@@ -34,7 +34,7 @@ ALLOWED_TYPES = {
 TEXT_TYPE = "text/plain"
 
 
-def _sniff(data: bytes, name: str) -> str | None:
+def sniff_content_type(data: bytes, name: str) -> str | None:
     kind = filetype.guess(data)
     if kind is not None:
         if kind.mime == "application/zip" and name.lower().endswith(".docx"):
@@ -63,7 +63,7 @@ def attachment_add(
     elif len(data) > MAX_ATTACHMENT_BYTES:
         errors["file"] = "The selected file must be smaller than 10MB"
     else:
-        content_type = _sniff(data, name)
+        content_type = sniff_content_type(data, name)
         if content_type is None:
             errors["file"] = "The selected file must be a PDF, Word document, PNG, JPEG or plain text file"
     raise_if(errors, "There is a problem with the file.")

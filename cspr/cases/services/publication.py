@@ -1,0 +1,164 @@
+"""Publishing the local review's final report (DOMAIN.md step 10): the report enters the public library.
+
+The partnership records a publication that has happened (today or before): the date the full report went to
+the Panel and the Secretary of State, at least 7 working days before publication (the Child Safeguarding
+Practice Review and Relevant Agency (England) Regulations 2018, Part 3), the publication date, the reviewer's
+name and a declaration that the report is anonymised. In one transaction the dates are recorded for the
+clocks, the case moves to PUBLISHED and the report enters the library with the partnership as publisher; if
+the library cannot read the file, nothing is stored and the case stays where it was (DESIGN.md rule 5).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+
+from cspr.audit.services import audit_record
+from cspr.cases.clocks import case_calendar
+from cspr.cases.models import Case, CaseState
+from cspr.cases.services.attachments import sniff_content_type
+from cspr.cases.services.common import not_in_future, raise_if, record_case_date, require_business_manager
+from cspr.cases.state import case_transition
+from cspr.core.errors import IllegalTransition, ValidationFailed
+from cspr.timescales import Offset, load_process
+
+MAX_REPORT_BYTES = 20 * 1024 * 1024
+# The final report is a document the library can read: checked by its content, not its name.
+REPORT_TYPES = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
+FINAL_REPORT_MILESTONE = "final-report-to-panel"  # england-cspr: 7 working days before publication
+
+
+def earliest_publication(case: Case, sent_on: datetime.date) -> datetime.date:
+    """The first publication date the sending on ``sent_on`` allows: the england-cspr milestone
+    ``final-report-to-panel`` (counted back from publication) turned round, on the partnership's calendar."""
+    process = load_process(case.process, overrides=case.partnership.timescale_overrides or None)
+    offset = process.milestone(FINAL_REPORT_MILESTONE).offset
+    calendar = case_calendar(case)
+    earliest = Offset(-offset.amount, offset.unit).apply(sent_on, calendar)
+    # Land on the first date whose latest sending day is on or after the sending, whatever the calendar.
+    while offset.apply(earliest, calendar) < sent_on:
+        earliest += datetime.timedelta(days=1)
+    while earliest > sent_on and offset.apply(earliest - datetime.timedelta(days=1), calendar) >= sent_on:
+        earliest -= datetime.timedelta(days=1)
+    return earliest
+
+
+def publication_timing_error(case: Case, sent_on: datetime.date, published_on: datetime.date) -> str | None:
+    """Why publishing on ``published_on`` is too soon after sending the report on ``sent_on``, or None."""
+    process = load_process(case.process, overrides=case.partnership.timescale_overrides or None)
+    offset = process.milestone(FINAL_REPORT_MILESTONE).offset
+    if sent_on <= offset.apply(published_on, case_calendar(case)):
+        return None
+    earliest = earliest_publication(case, sent_on)
+    return (
+        f"The report must reach the Panel and the Secretary of State at least {offset.describe()} publication: "
+        f"sent on {sent_on:%-d %B %Y}, it can be published on {earliest:%-d %B %Y} at the earliest"
+    )
+
+
+def review_publish(
+    *,
+    actor: Any,
+    case: Case,
+    file_name: str,
+    data: bytes,
+    sent_to_panel_on: datetime.date | None,
+    published_on: datetime.date | None,
+    reviewer: str,
+    anonymised: bool,
+    title: str = "",
+    request: Any = None,
+) -> Case:
+    """Record that the local review's final report was published; it enters the public library.
+
+    For the business manager of the case's partnership, once the case is at the local review. Each broken
+    rule is reported against its field; nothing is written unless everything is valid and the library has
+    taken the report."""
+    from cspr.library.services import library_report_add_from_publication
+
+    require_business_manager(actor, case)
+    if case.state != CaseState.LOCAL_REVIEW:
+        raise IllegalTransition(
+            f"Only a case at '{CaseState.LOCAL_REVIEW.label}' can be published; this one is at "
+            f"'{CaseState(case.state).label}'."
+        )
+    errors: dict[str, str] = {}
+    file_name = (file_name or "").strip().replace("/", "_").replace("\\", "_")[:255]
+    if not data:
+        errors["file"] = "Select the final report"
+    elif len(data) > MAX_REPORT_BYTES:
+        errors["file"] = "The final report must be smaller than 20MB"
+    else:
+        content_type = sniff_content_type(data, file_name or "report")
+        if content_type not in REPORT_TYPES:
+            errors["file"] = "The final report must be a PDF or a Word document (.docx)"
+        elif not file_name.lower().endswith(REPORT_TYPES[content_type]):
+            file_name = f"{file_name or case.reference}{REPORT_TYPES[content_type]}"
+    if sent_to_panel_on is None:
+        errors["sent_to_panel_on"] = "Enter the date the report was sent to the Panel and the Secretary of State"
+    if published_on is None:
+        errors["published_on"] = "Enter the date the report was published"
+    not_in_future(sent_to_panel_on, "sent_to_panel_on", "The date the report was sent", errors)
+    not_in_future(published_on, "published_on", "The publication date", errors)
+    if sent_to_panel_on and published_on and "published_on" not in errors:
+        problem = publication_timing_error(case, sent_to_panel_on, published_on)
+        if problem:
+            errors["published_on"] = problem
+    if not (reviewer or "").strip():
+        errors["reviewer"] = "Enter the name of the reviewer, which the published report includes"
+    if not anonymised:
+        errors["anonymised"] = "Confirm that the report is anonymised so that publishing it harms no child"
+    raise_if(errors, "There is a problem with publishing the review.")
+    assert sent_to_panel_on is not None and published_on is not None
+    title = (title or "").strip() or f"{case.pseudonym}: local child safeguarding practice review"
+    with transaction.atomic():
+        # The library first: a file it cannot read is refused before anything about the case changes.
+        try:
+            outcome = library_report_add_from_publication(
+                actor=actor,
+                partnership=case.partnership,
+                case_id=case.pk,
+                file_name=file_name,
+                data=data,
+                title=title,
+                child=case.pseudonym,
+                review_type="lcspr",
+                published_on=published_on,
+                reviewer=reviewer.strip(),
+                request=request,
+            )
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                "There is a problem with publishing the review.", field_errors=exc.field_errors or {"file": exc.message}
+            ) from exc
+        if outcome.report.origin_case_id != case.pk:
+            raise ValidationFailed(
+                "There is a problem with publishing the review.",
+                field_errors={
+                    "file": "This file is already in the library as another report: check it is this review's report"
+                },
+            )
+        # Working Together 2023 ch.5: the dates the clocks need (sent to the Panel, published).
+        record_case_date(actor=actor, case=case, event="final_report_sent", date=sent_to_panel_on, request=request)
+        record_case_date(actor=actor, case=case, event="publication_planned", date=published_on, request=request)
+        record_case_date(actor=actor, case=case, event="published", date=published_on, request=request)
+        audit_record(
+            actor=actor,
+            action="review.published",
+            partnership=case.partnership_id,
+            target=case,
+            after={
+                "sent_to_panel_on": sent_to_panel_on,
+                "published_on": published_on,
+                "report": outcome.report.pk,
+                "anonymised_declared": True,
+            },
+            request=request,
+        )
+        case_transition(actor=actor, case=case, to=CaseState.PUBLISHED, request=request)
+    return case

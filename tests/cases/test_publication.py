@@ -1,0 +1,233 @@
+"""Publishing the local review (DOMAIN.md step 10): the final report enters the public library, the case
+moves to "Review published", and nothing is half-written when a rule or the file is refused (issue 5)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from cspr.audit.models import AuditEvent
+from cspr.cases import services
+from cspr.cases.models import Case, CaseDate, CaseState
+from cspr.cases.services.publication import earliest_publication
+from cspr.core.errors import IllegalTransition, NotAllowed, NotFound, ValidationFailed
+from cspr.library.models import Report
+from cspr.library.samples import pdf_bytes, wrap
+from cspr.library.selectors import library_search
+from cspr.partnerships.roles import Role
+from cspr.timescales import WorkingCalendar
+from tests.api.test_cases_api import Api
+from tests.cases.conftest import ready_case
+from tests.conftest import verified_client
+
+pytestmark = pytest.mark.django_db
+
+FINDINGS = (
+    "Child Example was found with a fractured skull. The stepfather's history of violence was held by "
+    "police but never shared with the health visitor, who accepted a parent's explanation for a bruise."
+)
+
+
+def final_report() -> bytes:
+    return pdf_bytes([["Findings", "", *wrap(FINDINGS)], ["Recommendations", "", *wrap("Share histories.")]])
+
+
+def days_ago(n: int) -> datetime.date:
+    return WorkingCalendar("england").add_working_days(timezone.localdate(), -n)
+
+
+def local_review_case(chain: dict[str, Any]) -> Case:
+    case = ready_case(chain)
+    for who in ("la", "police", "icb"):
+        services.decision_record_vote(actor=chain[who], case=case, option="local_review", rationale="r")
+    services.rapid_review_record_sent(actor=chain["manager"], case=case, sent_on=timezone.localdate())
+    services.panel_response_record(
+        actor=chain["panel"], case=case, response="agree", national_review="no", responded_on=timezone.localdate()
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.LOCAL_REVIEW
+    return case
+
+
+def publish(chain: dict[str, Any], case: Case, **overrides: Any) -> Case:
+    values: dict[str, Any] = {
+        "actor": chain["manager"],
+        "case": case,
+        "file_name": "child-lcspr.pdf",
+        "data": final_report(),
+        "sent_to_panel_on": days_ago(10),
+        "published_on": days_ago(2),
+        "reviewer": "Sam Okafor",
+        "anonymised": True,
+    }
+    values.update(overrides)
+    return services.review_publish(**values)
+
+
+def nothing_stored(case: Case) -> bool:
+    case.refresh_from_db()
+    return (
+        case.state == CaseState.LOCAL_REVIEW
+        and not Report.objects.exists()
+        and not CaseDate.objects.filter(case=case, event__in=("final_report_sent", "published")).exists()
+        and not AuditEvent.objects.filter(action="review.published").exists()
+    )
+
+
+def test_publishing_puts_the_report_in_public_search_with_the_partnership_as_publisher(chain):
+    case = local_review_case(chain)
+    publish(chain, case)
+    case.refresh_from_db()
+    assert case.state == CaseState.PUBLISHED
+    hits = library_search(user=None, query="stepfather violence").hits
+    assert len(hits) == 1
+    report = hits[0].report
+    assert (report.publisher, report.origin_case_id, report.is_public) == (chain["partnership"].name, case.pk, True)
+    assert report.partnership == chain["partnership"]
+    assert (report.reviewer, report.published_on) == ("Sam Okafor", days_ago(2))
+    dates = {d.event: d.date for d in CaseDate.objects.filter(case=case)}
+    assert dates["final_report_sent"] == days_ago(10)
+    assert dates["published"] == dates["publication_planned"] == days_ago(2)
+    event = AuditEvent.objects.get(action="review.published")
+    assert event.actor_id == chain["manager"].pk
+
+
+def test_fewer_than_7_working_days_between_sending_and_publication_is_refused_with_the_earliest_date(chain):
+    case = local_review_case(chain)
+    sent = days_ago(8)
+    cal = WorkingCalendar("england")
+    earliest = earliest_publication(case, sent)
+    # The first day from which 7 working days back reaches the sending (a weekend counts from the Friday).
+    assert cal.add_working_days(earliest, -7) >= sent > cal.add_working_days(earliest - datetime.timedelta(1), -7)
+    with pytest.raises(ValidationFailed) as refused:
+        publish(chain, case, sent_to_panel_on=sent, published_on=days_ago(2))
+    message = refused.value.field_errors["published_on"]
+    assert "7 working days" in message and f"{earliest:%-d %B %Y}" in message
+    assert nothing_stored(case)
+    publish(chain, case, sent_to_panel_on=sent, published_on=earliest)  # exactly 7 working days is enough
+    case.refresh_from_db()
+    assert case.state == CaseState.PUBLISHED
+
+
+def test_dates_in_the_future_are_refused(chain):
+    case = local_review_case(chain)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationFailed) as refused:
+        publish(chain, case, sent_to_panel_on=tomorrow, published_on=tomorrow + datetime.timedelta(days=20))
+    assert set(refused.value.field_errors) >= {"sent_to_panel_on", "published_on"}
+    assert nothing_stored(case)
+
+
+def test_a_missing_anonymisation_declaration_is_refused(chain):
+    case = local_review_case(chain)
+    with pytest.raises(ValidationFailed) as refused:
+        publish(chain, case, anonymised=False, reviewer=" ")
+    assert "anonymised" in refused.value.field_errors["anonymised"]
+    assert "reviewer" in refused.value.field_errors
+    assert nothing_stored(case)
+
+
+def test_a_corrupt_file_is_refused_with_nothing_stored_and_the_case_unmoved(chain):
+    case = local_review_case(chain)
+    with pytest.raises(ValidationFailed) as refused:
+        publish(chain, case, data=b"%PDF-1.4\n this is not really a PDF at all")
+    assert "file" in refused.value.field_errors
+    assert nothing_stored(case)
+    with pytest.raises(ValidationFailed) as refused:
+        publish(chain, case, file_name="report.pdf", data=b"MZ\x90\x00 an executable")
+    assert "PDF or a Word document" in refused.value.field_errors["file"]
+    assert nothing_stored(case)
+
+
+def test_only_the_business_manager_of_the_case_may_publish(chain, make_partnership, make_user):
+    case = local_review_case(chain)
+    with pytest.raises(NotAllowed):
+        publish(chain, case, actor=chain["la"])
+    with pytest.raises(NotFound):
+        publish(chain, case, actor=make_user(Role.BUSINESS_MANAGER, make_partnership("Elsewhere")))
+    assert nothing_stored(case)
+
+
+def test_publishing_from_another_stage_is_a_clear_illegal_move(chain):
+    case = ready_case(chain)
+    with pytest.raises(IllegalTransition, match="Local review to be carried out"):
+        publish(chain, case)
+    case = local_review_case(chain)
+    publish(chain, case)
+    with pytest.raises(IllegalTransition):  # published once: a second publication is not a move
+        publish(chain, case)
+    assert Report.objects.count() == 1
+
+
+def test_the_case_page_offers_publishing_and_then_links_to_the_library_report(chain):
+    case = local_review_case(chain)
+    client = verified_client(chain["manager"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'href="/cases/{case.pk}/publish/"' in page and "Publish the review" in page
+    assert client.get(f"/cases/{case.pk}/publish/").status_code == 200
+
+    la_page = verified_client(chain["la"]).get(f"/cases/{case.pk}/").content.decode()
+    assert "Publish the review" in la_page and f'href="/cases/{case.pk}/publish/"' not in la_page
+
+    def post(**fields: Any) -> Any:
+        sent, published = days_ago(10), days_ago(2)
+        data = {
+            "file": SimpleUploadedFile("child-lcspr.pdf", final_report()),
+            "title": "",
+            "reviewer": "Sam Okafor",
+            "anonymised": "on",
+            **{f"sent_to_panel_on-{k}": getattr(sent, k) for k in ("day", "month", "year")},
+            **{f"published_on-{k}": getattr(published, k) for k in ("day", "month", "year")},
+        }
+        who = fields.pop("who", client)
+        data.update(fields)
+        return who.post(f"/cases/{case.pk}/publish/", {k: v for k, v in data.items() if v is not None})
+
+    assert "Your role does not let you" in post(who=verified_client(chain["la"])).content.decode()
+    refused = post(anonymised=None)
+    assert refused.status_code == 200 and "Confirm that the report is anonymised" in refused.content.decode()
+    assert nothing_stored(case)
+    assert post().status_code == 302
+    case.refresh_from_db()
+    assert case.state == CaseState.PUBLISHED
+    report = Report.objects.get(origin_case_id=case.pk)
+    assert report.title == f"{case.pseudonym}: local child safeguarding practice review"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'href="/library/reports/{report.pk}/"' in page and "Review published" in page
+
+
+def test_the_api_publishes_through_the_same_service(chain, make_partnership, make_user):
+    case = local_review_case(chain)
+
+    def post(api: Api, expect: int, **fields: Any) -> Any:
+        body = {
+            "file": SimpleUploadedFile("child-lcspr.pdf", final_report()),
+            "sent_to_panel_on": days_ago(10).isoformat(),
+            "published_on": days_ago(2).isoformat(),
+            "reviewer": "Sam Okafor",
+            "anonymised": "true",
+            **fields,
+        }
+        response = api.client.post(
+            f"/api/v1/cases/{case.pk}/publication", body, HTTP_AUTHORIZATION=f"Bearer {api.token}"
+        )
+        assert response.status_code == expect, response.content[:500]
+        return response.json()
+
+    outsider = Api(make_user(Role.BUSINESS_MANAGER, make_partnership("Elsewhere")))
+    post(outsider, 404)
+    post(Api(chain["la"]), 403)
+    too_soon = post(Api(chain["manager"]), 422, sent_to_panel_on=days_ago(4).isoformat())
+    assert "published_on" in too_soon["field_errors"]
+    assert nothing_stored(case)
+    manager = Api(chain["manager"])
+    done = post(manager, 200)
+    assert done["case"]["state"] == "published"
+    report = Report.objects.get(origin_case_id=case.pk)
+    assert done["library_report_id"] == report.pk
+    assert [h.report.pk for h in library_search(user=None, query="stepfather").hits] == [report.pk]
+    post(manager, 409)
