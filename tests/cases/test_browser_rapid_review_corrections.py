@@ -1,7 +1,7 @@
 """In a real browser, as the business manager: the rapid review pages the end-to-end chain never visits. Key
 practice episodes added (after an empty form's errors), changed and removed; an immediate action recorded and
 changed, from the keyboard; a late request to an agency refused with a proposed date; and a draft that someone
-else's save has overtaken, restored with the warning. Every distinct page and state passes axe (WCAG 2.2 A and
+else's save has overtaken, restored with the warning; and the review's publication, into the library. Every distinct page and state passes axe (WCAG 2.2 A and
 AA, best practice) and none breaks the Content Security Policy (the ``page`` fixture checks that)."""
 
 from __future__ import annotations
@@ -281,3 +281,50 @@ def test_a_draft_overtaken_by_someone_elses_save_is_restored_with_the_warning(
     )
     assert_accessible(page)
     assert RapidReview.objects.get(case=case).learning_so_far == "Saved by the other manager"
+
+
+def test_the_manager_publishes_the_review_and_finds_it_in_the_library(
+    manager_page: Any, live_server: Any, chain: dict[str, Any], tmp_path: Any
+) -> None:
+    """The publication page (an upload with dates and a declaration): its errors, then the report in the library."""
+    from cspr.timescales import WorkingCalendar
+    from tests.cases.test_publication import final_report, local_review_case
+
+    page, base = manager_page, live_server.url
+    case = local_review_case(chain)
+    open_case_page(page, base, case)
+    page.get_by_role("link", name="Publish the review").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    submit_expecting_errors(
+        page,
+        "Publish the review",
+        "Select the final report",
+        "Enter the date the report was sent",
+        "Enter the name of the reviewer, which the published report includes",
+        "Confirm that the report is anonymised so that publishing it harms no child",
+    )
+    report = tmp_path / "child-review.pdf"
+    report.write_bytes(final_report())
+    calendar = WorkingCalendar("england")
+    today = timezone.localdate()
+    page.get_by_label("The final report, as published").set_input_files(str(report))
+    fill_date(
+        page,
+        "When was the full report sent to the Panel and the Secretary of State?",
+        calendar.add_working_days(today, -8),
+    )
+    fill_date(
+        page, "When was the report published?", calendar.roll_back(today) if hasattr(calendar, "roll_back") else today
+    )
+    page.get_by_label("Reviewer's name").fill("A. Reviewer")
+    page.get_by_label(re.compile("I confirm that the report is anonymised")).check()
+    page.get_by_role("button", name="Publish the review").click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").count() == 0, page.locator(".govuk-error-summary").inner_text()
+    assert "Review published" in page.locator("#case-state").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="Read the published report in the library").click()
+    page.wait_for_load_state()
+    assert "/library/reports/" in page.url and "local child safeguarding practice review" in page.content()
+    assert_accessible(page)
