@@ -676,7 +676,10 @@ def _simple_case_form(
 
     @login_required
     def view(request: HttpRequest, case_id: int) -> HttpResponse:
-        case = get_case(request, case_id)
+        # Every page built here is the partnership's own work (requests, chronology, actions, advice, the
+        # family, the justification): the Panel and anyone else who sees only part of a case gets 404, not a
+        # form that shows local dates and the partnership's contributors (rule 1).
+        case = _whole_case(request, case_id)
         initial: dict[str, Any] = {name: timezone.localdate() for name in today_fields}
         form = form_class(request.POST or None, initial=initial)
         if prepare:

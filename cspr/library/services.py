@@ -9,6 +9,7 @@ back the report, its passages, its theme suggestions and the audit event togethe
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -261,6 +262,12 @@ def library_report_add_from_publication(
     if not title.strip():
         raise ValidationFailed("Give the published report's title.", field_errors={"title": "Enter the title."})
     published_on = published_on or timezone.localdate()
+    same_file = Report.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first()
+    if same_file is not None:
+        return _publication_adopts(
+            actor=actor, report=same_file, partnership=partnership, case_id=case_id, published_on=published_on,
+            request=request,
+        )  # fmt: skip
     metadata = ReportMetadata(
         title=title.strip(),
         publisher=partnership.name,
@@ -295,6 +302,50 @@ def library_report_add_from_publication(
         if existing is None:
             raise
         return IngestOutcome(report=existing, created=False)
+
+
+def _publication_adopts(
+    *,
+    actor: Any,
+    report: Report,
+    partnership: Partnership,
+    case_id: int,
+    published_on: datetime.date,
+    request: HttpRequest | None,
+) -> IngestOutcome:
+    """The published file is already in the library: taken in by bulk ingest from the partnership's website, or
+    stored earlier as the partnership's own unpublished copy. That record becomes the case's published report
+    (public, with the partnership as publisher), so publication is never blocked by the library's copy. A file
+    held for another review, or privately by another partnership, is refused without saying which report it
+    is, so the refusal reveals nothing about what others hold."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        adoptable = report.origin_case_id is None and (report.is_public or report.partnership_id == partnership.pk)
+        if not adoptable:
+            raise ValidationFailed(
+                "This file is already held for another review.",
+                field_errors={"file": "This file is already held for another review: check it is this review's report"},
+            )
+        before = {"is_public": report.is_public, "partnership": report.partnership_id, "origin": report.origin}
+        report.origin_case_id = case_id
+        report.origin = Report.Origin.PUBLICATION
+        report.is_public = True
+        report.partnership = partnership
+        report.published_on = report.published_on or published_on
+        report.updated_at = timezone.now()
+        report.save(
+            update_fields=["origin_case_id", "origin", "is_public", "partnership", "published_on", "updated_at"]
+        )
+        audit_record(
+            actor=actor,
+            action="library.report_published_from_case",
+            partnership=partnership.pk,
+            target=report,
+            before=before,
+            after={"is_public": True, "partnership": partnership.pk, "origin": report.origin, "case": case_id},
+            request=request,
+        )
+    return IngestOutcome(report=report, created=False)
 
 
 def library_report_set_available_until(

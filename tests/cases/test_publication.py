@@ -231,3 +231,68 @@ def test_the_api_publishes_through_the_same_service(chain, make_partnership, mak
     assert done["library_report_id"] == report.pk
     assert [h.report.pk for h in library_search(user=None, query="stepfather").hits] == [report.pk]
     post(manager, 409)
+
+
+def test_the_uploaded_file_name_never_reaches_the_public_library(chain):
+    # A business manager's own file name may carry the child's real name; the library shows its file name.
+    case = local_review_case(chain)
+    publish(chain, case, file_name="Kieran Example DOB 14-03-2023 final.pdf")
+    report = Report.objects.get(origin_case_id=case.pk)
+    assert "Kieran" not in report.source_name and "2023" not in report.source_name
+    assert (
+        report.source_name == f"{case.pseudonym.lower().replace(' ', '-')}-local-child-safeguarding-practice-review.pdf"
+    )
+    page = verified_client(chain["manager"]).get(f"/library/reports/{report.pk}/").content.decode()
+    assert "Kieran" not in page
+    ingested = AuditEvent.objects.filter(action="library.report_ingested").latest("pk")
+    assert "Kieran" not in str(ingested.changes)
+
+
+def test_a_copy_already_in_the_library_becomes_the_published_report(chain):
+    """The library's bulk ingest may already hold the partnership's report from its website: publication takes
+    that record over instead of being blocked by it for good."""
+    from cspr.library.services import library_report_ingest
+
+    case = local_review_case(chain)
+    earlier = library_report_ingest(actor=None, name="from-the-website.pdf", data=final_report()).report
+    publish(chain, case)
+    case.refresh_from_db()
+    earlier.refresh_from_db()
+    assert case.state == CaseState.PUBLISHED
+    assert (earlier.origin_case_id, earlier.is_public, earlier.partnership) == (case.pk, True, chain["partnership"])
+    assert Report.objects.count() == 1
+    assert AuditEvent.objects.filter(action="library.report_published_from_case", object_id=str(earlier.pk)).exists()
+
+
+def test_a_file_another_partnership_holds_privately_is_refused_without_naming_it(chain, make_partnership):
+    from cspr.library.services import library_report_ingest
+
+    other = make_partnership("Elsewhere")
+    private = library_report_ingest(
+        actor=None, name="elsewhere-draft.pdf", data=final_report(), partnership=other, is_public=False
+    ).report
+    case = local_review_case(chain)
+    with pytest.raises(ValidationFailed) as refused:
+        publish(chain, case)
+    assert "already held for another review" in refused.value.field_errors["file"]
+    assert private.title not in str(refused.value.field_errors) and str(private.pk) not in refused.value.message
+    private.refresh_from_db()
+    assert (private.is_public, private.partnership, private.origin_case_id) == (False, other, None)
+    case.refresh_from_db()
+    assert case.state == CaseState.LOCAL_REVIEW
+
+
+def test_the_panel_gets_404_from_the_partnerships_own_form_pages(chain):
+    """Asking an agency, adding episodes and actions, advice, the family, the justification: not the Panel's."""
+    case = local_review_case(chain)
+    panel = verified_client(chain["panel"])
+    assert panel.get(f"/cases/{case.pk}/").status_code == 200  # the Panel sees the case as sent
+    for path in (
+        "rapid-review/requests/new/",
+        "rapid-review/episodes/new/",
+        "rapid-review/actions/new/",
+        "decision/advice/",
+        "decision/family/",
+        "decision/justification/",
+    ):
+        assert panel.get(f"/cases/{case.pk}/{path}").status_code == 404, path

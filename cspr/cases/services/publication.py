@@ -14,6 +14,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from cspr.audit.services import audit_record
 from cspr.cases.clocks import case_calendar
@@ -59,6 +60,13 @@ def publication_timing_error(case: Case, sent_on: datetime.date, published_on: d
         f"The report must reach the Panel and the Secretary of State at least {offset.describe()} publication: "
         f"sent on {sent_on:%-d %B %Y}, it can be published on {earliest:%-d %B %Y} at the earliest"
     )
+
+
+def published_file_name(case: Case, uploaded: str) -> str:
+    """The name the published report carries in the library: the pseudonym and the review, with the extension
+    of what was uploaded ("child-q-local-child-safeguarding-practice-review.pdf")."""
+    extension = ".docx" if uploaded.lower().endswith(".docx") else ".pdf"
+    return f"{slugify(case.pseudonym) or 'review'}-local-child-safeguarding-practice-review{extension}"
 
 
 def review_publish(
@@ -123,7 +131,9 @@ def review_publish(
                 actor=actor,
                 partnership=case.partnership,
                 case_id=case.pk,
-                file_name=file_name,
+                # The public library shows a report's file name: one made here, never the uploaded file's own
+                # name, which may carry the child's real name or date of birth.
+                file_name=published_file_name(case, file_name),
                 data=data,
                 title=title,
                 child=case.pseudonym,
@@ -136,13 +146,6 @@ def review_publish(
             raise ValidationFailed(
                 "There is a problem with publishing the review.", field_errors=exc.field_errors or {"file": exc.message}
             ) from exc
-        if outcome.report.origin_case_id != case.pk:
-            raise ValidationFailed(
-                "There is a problem with publishing the review.",
-                field_errors={
-                    "file": "This file is already in the library as another report: check it is this review's report"
-                },
-            )
         # Working Together 2023 ch.5: the dates the clocks need (sent to the Panel, published).
         record_case_date(actor=actor, case=case, event="final_report_sent", date=sent_to_panel_on, request=request)
         record_case_date(actor=actor, case=case, event="publication_planned", date=published_on, request=request)
