@@ -101,7 +101,11 @@ def attachment_add(
 def attachment_read(attachment: Attachment) -> bytes:
     """The decrypted bytes; callers have already checked access and audit the download."""
     with default_storage.open(attachment.storage_name, "rb") as handle:
-        return fernet().decrypt(handle.read())
+        stored = handle.read()
+    try:
+        return fernet().decrypt(stored)
+    except InvalidToken as exc:  # the same error as every other encrypted value, naming no content
+        raise DecryptionError(f"The file of attachment {attachment.pk} cannot be decrypted with any key.") from exc
 
 
 def attachment_file_reencrypt(*, attachment: Attachment) -> bool:
