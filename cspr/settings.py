@@ -51,7 +51,8 @@ def _development_secrets() -> dict[str, str]:
     """Generate the development secrets once and keep them in ``var/`` (never used in production)."""
     path = VAR_DIR / "secrets.json"
     if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
+        stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        return stored
     from cryptography.fernet import Fernet
 
     VAR_DIR.mkdir(parents=True, exist_ok=True)

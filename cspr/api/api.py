@@ -6,8 +6,6 @@ pages. Service errors become JSON with the same messages people see on the pages
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 
@@ -21,6 +19,7 @@ from cspr.core.errors import (
     ValidationFailed,
 )
 from cspr.partnerships.selectors import access_for, user_memberships
+from cspr.partnerships.types import AuthedRequest
 
 api = NinjaAPI(
     title="Child safeguarding practice reviews API",
@@ -69,23 +68,23 @@ class MeOut(Schema):
 
 
 @api.get("/me", response=MeOut, tags=["account"], summary="Who the token belongs to and what they may reach")
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: AuthedRequest) -> MeOut:
     user = request.user
-    return {
-        "email": user.email,
-        "full_name": user.full_name,
-        "memberships": [
-            {
-                "role": m.role,
-                "role_label": m.role_label,
-                "partnership": m.partnership.name if m.partnership else None,
-                "partnership_slug": m.partnership.slug if m.partnership else None,
-                "organisation": m.organisation.name if m.organisation else None,
-            }
+    return MeOut(
+        email=user.email,
+        full_name=user.full_name,
+        memberships=[
+            MembershipOut(
+                role=m.role,
+                role_label=m.role_label,
+                partnership=m.partnership.name if m.partnership else None,
+                partnership_slug=m.partnership.slug if m.partnership else None,
+                organisation=m.organisation.name if m.organisation else None,
+            )
             for m in user_memberships(user=user)
         ],
-        "panel_member": access_for(user).is_panel,
-    }
+        panel_member=access_for(user).is_panel,
+    )
 
 
 def _mount_routers() -> None:

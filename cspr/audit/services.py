@@ -9,7 +9,7 @@ import hmac
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -17,6 +17,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cspr.audit.models import AuditChainHead, AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    # Annotations only: partnerships' services write through this module, so it never imports them back.
+    from cspr.partnerships.models import Partnership, User
 
 GENESIS_HASH = "0" * 64
 
@@ -34,7 +40,7 @@ def _canonical(
     partnership_id: int | None,
     object_type: str,
     object_id: str,
-    changes: Any,
+    changes: dict[str, Any] | None,
     ip_address: str | None,
 ) -> bytes:
     body = {
@@ -95,9 +101,9 @@ def _plain(value: Any) -> Any:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     action: str,
-    partnership: Any = None,
+    partnership: Partnership | int | None = None,
     target: models.Model | None = None,
     object_type: str = "",
     object_id: str | int = "",

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 
 from cspr.core.models import Draft
+
+if TYPE_CHECKING:
+    # For annotations only: a draft belongs to the project's user model (AUTH_USER_MODEL), and core
+    # imports no domain app at runtime.
+    from cspr.partnerships.models import User
+    from cspr.partnerships.types import AuthedRequest
 
 # Fields never kept in a draft: tokens and passwords must not outlive the request that carried them.
 # A form's hidden ``version`` is kept on purpose: it is the version of the record the text was typed
@@ -28,7 +34,7 @@ MAX_DRAFT_FIELDS = 200
 MAX_DRAFT_CHARS = 500_000
 
 
-def draft_data_from_post(post: QueryDict | Mapping[str, Any]) -> dict[str, list[str]]:
+def draft_data_from_post(post: QueryDict | Mapping[str, object]) -> dict[str, list[str]]:
     """Keep every typed field (lists, for multi-value fields such as checkboxes) except secrets."""
     getlist = getattr(post, "getlist", None)
     data: dict[str, list[str]] = {}
@@ -40,18 +46,18 @@ def draft_data_from_post(post: QueryDict | Mapping[str, Any]) -> dict[str, list[
     return data
 
 
-def draft_save(*, user: Any, key: str, data: Mapping[str, list[str]]) -> Draft:
+def draft_save(*, user: User, key: str, data: Mapping[str, list[str]]) -> Draft:
     with transaction.atomic():
         draft, _ = Draft.objects.update_or_create(user=user, key=key[:300], defaults={"data": dict(data)})
     return draft
 
 
-def draft_get(*, user: Any, key: str) -> dict[str, list[str]] | None:
+def draft_get(*, user: User, key: str) -> dict[str, list[str]] | None:
     draft = Draft.objects.filter(user=user, key=key[:300]).first()
     return draft.data if draft else None
 
 
-def draft_discard(*, user: Any, key: str) -> None:
+def draft_discard(*, user: User, key: str) -> None:
     Draft.objects.filter(user=user, key=key[:300]).delete()
 
 
@@ -62,7 +68,7 @@ def draft_as_querydict(data: Mapping[str, list[str]]) -> QueryDict:
     return qd
 
 
-def draft_restore(request: Any) -> dict[str, Any]:
+def draft_restore(request: HttpRequest) -> dict[str, str | list[str]]:
     """For a form page shown by GET: the user's draft for this page as form ``initial`` values (empty if none).
 
     For the account pages' simple, unversioned forms; case forms use ``cspr.cases.views.restore_draft``,
@@ -77,6 +83,6 @@ def draft_restore(request: Any) -> dict[str, Any]:
     return {name: values[0] if len(values) == 1 else values for name, values in data.items()}
 
 
-def draft_done(request: Any) -> None:
+def draft_done(request: AuthedRequest) -> None:
     """The form was submitted and saved: its draft is no longer needed."""
     draft_discard(user=request.user, key=request.path)

@@ -7,11 +7,26 @@ fields cannot be searched or ordered in SQL: lists show pseudonyms, never these 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from cspr.core.crypto import decrypt_bytes, decrypt_text, encrypt_bytes, encrypt_text
+
+if TYPE_CHECKING:
+    # django-stubs makes a model field generic over the type it is set with and the type it is read as.
+    # Django's fields cannot be subscripted at runtime, so the parameters exist for the type checker only.
+    # An encrypted value is never an SQL expression (F(), Lower()): the plain value is encrypted in Python.
+    _TextField = models.TextField[str, str]
+    _CharField = models.CharField[str, str]
+    # Dates of birth are often unknown: the one encrypted date is nullable.
+    _DateField = models.DateField[datetime.date | str | None, datetime.date | None]
+    # JSON text holds any JSON value, as Django's own JSONField does (see EncryptedJSONField).
+    _JSONInTextField = models.TextField[Any, Any]
+    _BytesInTextField = models.TextField[bytes, bytes]
+else:
+    _TextField = _JSONInTextField = _BytesInTextField = models.TextField
+    _CharField, _DateField = models.CharField, models.DateField
 
 
 class _EncryptedMixin:
@@ -35,6 +50,7 @@ class _EncryptedMixin:
         return ""
 
     def get_prep_value(self, value: Any) -> str | None:
+        # The mixin is not a Field itself: the super() it reaches is the Field it is mixed into.
         value = super().get_prep_value(value)  # type: ignore[misc]
         if value is None or value == "":
             return None if getattr(self, "null", False) else ""
@@ -45,14 +61,14 @@ class _EncryptedMixin:
         return value if prepared else self.get_prep_value(value)
 
 
-class EncryptedTextField(_EncryptedMixin, models.TextField):
+class EncryptedTextField(_EncryptedMixin, _TextField):
     """Free text about a child or family: names, narratives, chronologies."""
 
     def to_python(self, value: Any) -> Any:
         return "" if value is None else str(value)
 
 
-class EncryptedCharField(_EncryptedMixin, models.CharField):
+class EncryptedCharField(_EncryptedMixin, _CharField):
     """Short personal values (a name); ``max_length`` limits the plain text, the column is TEXT."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -60,16 +76,17 @@ class EncryptedCharField(_EncryptedMixin, models.CharField):
         super().__init__(*args, **kwargs)
 
     def db_type(self, connection: Any) -> str:
+        # db_type is None only for a field with no column; a TEXT column always has a type.
         return models.TextField().db_type(connection)  # type: ignore[return-value]
 
 
-class EncryptedDateField(_EncryptedMixin, models.DateField):
+class EncryptedDateField(_EncryptedMixin, _DateField):
     """A date of birth: stored encrypted, so it cannot be filtered in SQL (age bands are stored apart)."""
 
     def empty_value(self) -> Any:
         return None
 
-    def to_text(self, value: Any) -> str:
+    def to_text(self, value: datetime.date | str) -> str:
         if isinstance(value, datetime.datetime):
             value = value.date()
         if isinstance(value, str):
@@ -80,14 +97,19 @@ class EncryptedDateField(_EncryptedMixin, models.DateField):
         return datetime.date.fromisoformat(text)
 
     def db_type(self, connection: Any) -> str:
+        # db_type is None only for a field with no column; a TEXT column always has a type.
         return models.TextField().db_type(connection)  # type: ignore[return-value]
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         return getattr(model_instance, self.attname)
 
 
-class EncryptedJSONField(_EncryptedMixin, models.TextField):
+class EncryptedJSONField(_EncryptedMixin, _JSONInTextField):
     """Structured personal data (a draft's form fields) kept encrypted as JSON text."""
+
+    # Where a field's parameters are Any, django-stubs reads its value types from these two names.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def to_text(self, value: Any) -> str:
         import json
@@ -111,7 +133,7 @@ class EncryptedJSONField(_EncryptedMixin, models.TextField):
         return encrypt_text(self.to_text(value))
 
 
-class EncryptedBinaryField(_EncryptedMixin, models.TextField):
+class EncryptedBinaryField(_EncryptedMixin, _BytesInTextField):
     """A document about a child (a report as it was sent): the bytes are encrypted straight into a Fernet
     token kept as TEXT, so ``cspr rotate-keys`` re-encrypts it like every other encrypted column."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,6 +14,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import reverse
 
 from cspr.core.drafts import draft_data_from_post, draft_save
+
+if TYPE_CHECKING:
+    from cspr.partnerships.models import User  # annotations only: core imports no domain app
 
 # A signed-in user who has not yet given the second factor is only half signed in. They reach, as themselves,
 # only the journey that finishes (or abandons) signing in; these paths need to know who they are.
@@ -54,7 +58,7 @@ class IdleTimeoutMiddleware:
             request.session[_ACTIVITY_KEY] = now
         return self.get_response(request)
 
-    def _expire(self, request: HttpRequest, user: object) -> HttpResponse:
+    def _expire(self, request: HttpRequest, user: User) -> HttpResponse:
         came_from = request.path
         kept = False
         if request.method == "POST" and not came_from.startswith("/sign-"):

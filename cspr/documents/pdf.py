@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import urllib.request
-from typing import Any
+from collections.abc import Mapping
 
 import jinja2
 import weasyprint
@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 PDF_VARIANT: str | None = "pdf/ua-1" if "pdf/ua-1" in VARIANTS else None
 
 
-class RefusingURLFetcher(URLFetcher):
+# weasyprint ships no types, so to mypy its URLFetcher is Any.
+class RefusingURLFetcher(URLFetcher):  # type: ignore[misc]
     """A WeasyPrint URL fetcher that serves ``data:`` URIs and refuses everything else.
 
     Refusal raises an ordinary exception, which WeasyPrint turns into a logged warning and a missing
@@ -44,7 +45,7 @@ class RefusingURLFetcher(URLFetcher):
         super().__init__(allowed_protocols=("data",), allow_redirects=False)
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
         if url[:5].lower() != "data:":
             self.refused.append(url)
             raise ValueError("only data: URIs may be used in generated documents")
@@ -91,7 +92,7 @@ def render_html(document: Document) -> str:
 
 def html_to_pdf(html: str) -> bytes:
     """Lay out ``html`` as a PDF with no access to the network or the file system."""
-    options: dict[str, Any] = {"pdf_variant": PDF_VARIANT} if PDF_VARIANT else {"pdf_tags": True}
+    options: dict[str, str | bool] = {"pdf_variant": PDF_VARIANT} if PDF_VARIANT else {"pdf_tags": True}
     fetcher = RefusingURLFetcher()
     pdf = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(**options)
     if fetcher.refused:

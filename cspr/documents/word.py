@@ -152,7 +152,7 @@ def _write_block(word: WordDocument, block: Block) -> None:
         case Table():
             _write_table(word, block)
         case PageBreak():
-            word.add_page_break()
+            word.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
 
 
 def _write_text(word: WordDocument, block: Text) -> None:

@@ -6,8 +6,6 @@ the pages, so the API shows exactly what the page shows.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
@@ -80,54 +78,54 @@ class ReportOut(Schema):
 
 
 @router.get("/search", response=SearchOut, auth=None, summary="Search the published library (no token needed)")
-def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
+def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
     filters = selectors.SearchFilters.from_mapping(params.dict())
     results = selectors.library_search(
         user=request.user, query=params.q[:500], filters=filters, limit=params.limit, offset=params.offset
     )
-    return {
-        "total": results.total,
-        "results": [
-            {
-                "id": h.report.pk,
-                "title": h.report.title,
-                "source": h.report.source_name,
-                "publisher": h.report.publisher,
-                "year": h.report.year,
-                "nation": h.report.nation,
-                "review_type": h.report.review_type,
-                "score": h.score,
-                "snippet": plain_snippet(h.snippet),
-                "page": h.page,
-                "heading": h.heading,
-            }
+    return SearchOut(
+        total=results.total,
+        results=[
+            HitOut(
+                id=h.report.pk,
+                title=h.report.title,
+                source=h.report.source_name,
+                publisher=h.report.publisher,
+                year=h.report.year,
+                nation=h.report.nation,
+                review_type=h.report.review_type,
+                score=h.score,
+                snippet=plain_snippet(h.snippet),
+                page=h.page,
+                heading=h.heading,
+            )
             for h in results.hits
         ],
-        "facets": {
-            name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
+        facets={
+            name: [FacetOut(value=f.value, label=f.label, count=f.count) for f in values]
             for name, values in results.facets.items()
         },
-    }
+    )
 
 
 @router.get("/reports/{report_id}", response=ReportOut, auth=None, summary="A published report's catalogue record")
-def report(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def report(request: HttpRequest, report_id: int) -> ReportOut:
     r = selectors.report_get(user=request.user, report_id=report_id)
     labels = theme_labels()
-    return {
-        "id": r.pk,
-        "title": r.title,
-        "source": r.source_name,
-        "publisher": r.publisher,
-        "year": r.year,
-        "nation": r.nation,
-        "review_type": r.review_type,
-        "child": r.child,
-        "age_band": r.age_band,
-        "harm": r.harm,
-        "reviewer": r.reviewer,
-        "source_url": r.source_url,
-        "text_available": r.text_available,
-        "available_until": r.available_until.isoformat() if r.available_until else None,
-        "themes": [{"theme": t, "label": labels.get(t, t)} for t in selectors.confirmed_theme_ids(r)],
-    }
+    return ReportOut(
+        id=r.pk,
+        title=r.title,
+        source=r.source_name,
+        publisher=r.publisher,
+        year=r.year,
+        nation=r.nation,
+        review_type=r.review_type,
+        child=r.child,
+        age_band=r.age_band,
+        harm=r.harm,
+        reviewer=r.reviewer,
+        source_url=r.source_url,
+        text_available=r.text_available,
+        available_until=r.available_until.isoformat() if r.available_until else None,
+        themes=[ThemeOut(theme=t, label=labels.get(t, t)) for t in selectors.confirmed_theme_ids(r)],
+    )

@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cspr.library.embeddings import EmbeddingsUnavailable, embeddings_status, get_embedder
 from cspr.library.labelled import LabelledExample, load_labelled
@@ -38,6 +39,9 @@ from cspr.library.text import (
     l2_normalise,
     tfidf,
 )
+
+if TYPE_CHECKING:
+    from cspr.library.embeddings import FloatArray
 
 __all__ = [
     "MODE_BASIC",
@@ -87,7 +91,8 @@ class DetectorParams:
 @functools.cache
 def _load_params_file() -> dict[str, dict[str, float]]:
     try:
-        return json.loads(PARAMS_FILE.read_text())["modes"]
+        modes: dict[str, dict[str, float]] = json.loads(PARAMS_FILE.read_text())["modes"]
+        return modes
     except (OSError, ValueError, KeyError):
         return {}
 
@@ -253,7 +258,8 @@ class ThemeDetector:
                         sums[theme_id][term] += value
         self.centroids: dict[str, SparseVector] = {k: l2_normalise(v) for k, v in sums.items()}
 
-    def _build_prototypes(self):  # -> np.ndarray (themes x 384)
+    def _build_prototypes(self) -> FloatArray:
+        """One unit-length row per theme (themes x 384)."""
         import numpy as np
 
         embedder = get_embedder()
@@ -378,10 +384,10 @@ def _standardised(values: Sequence[float]) -> list[float]:
     return [(v - mean) / spread for v in values]
 
 
-_EMBED_CACHE: dict[str, object] = {}
+_EMBED_CACHE: dict[str, FloatArray] = {}
 
 
-def _embed_cached(texts: list[str]):
+def _embed_cached(texts: list[str]) -> FloatArray:
     """Embeddings of fixed texts (theme descriptions, training excerpts), memoised for the process."""
     import numpy as np
 
@@ -392,7 +398,7 @@ def _embed_cached(texts: list[str]):
     return np.vstack([_EMBED_CACHE[t] for t in texts])
 
 
-def _embed_passages(texts: list[str]):
+def _embed_passages(texts: list[str]) -> FloatArray:
     """Embeddings of a report's passages; reuses memoised rows (the labelled set) but stores nothing new,
     so scoring thousands of reports does not grow the process."""
     import numpy as np

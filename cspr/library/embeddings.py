@@ -21,6 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
+    from numpy.typing import NDArray
+
+    # Weights, activations and embeddings: float32 at runtime (token ids are int64). numpy's stubs widen
+    # float32 arithmetic with a Python float to float64 (numpy itself keeps float32), hence "floating".
+    type FloatArray = NDArray[np.floating[Any]]
 
 __all__ = ["EmbeddingsUnavailable", "MiniLMEmbedder", "embeddings_status", "get_embedder"]
 
@@ -60,7 +65,7 @@ def embeddings_status() -> tuple[bool, str]:
     return True, "all-MiniLM-L6-v2 (numpy)"
 
 
-def _blas_threads() -> contextlib.AbstractContextManager[Any]:
+def _blas_threads() -> contextlib.AbstractContextManager[object]:
     """Run the forward pass on CSPR_EMBEDDING_THREADS BLAS threads (default 1).
 
     numpy's BLAS otherwise starts a thread per core for every matrix product; on a server whose cores are
@@ -72,7 +77,11 @@ def _blas_threads() -> contextlib.AbstractContextManager[Any]:
         from threadpoolctl import threadpool_limits
     except ImportError:
         return contextlib.nullcontext()
-    return threadpool_limits(limits=max(1, int(os.environ.get("CSPR_EMBEDDING_THREADS", "1"))), user_api="blas")
+    # threadpoolctl has no types; threadpool_limits is a context manager.
+    limits: contextlib.AbstractContextManager[object] = threadpool_limits(
+        limits=max(1, int(os.environ.get("CSPR_EMBEDDING_THREADS", "1"))), user_api="blas"
+    )
+    return limits
 
 
 @functools.cache
@@ -101,7 +110,7 @@ class MiniLMEmbedder:
         self.eps = float(config.get("layer_norm_eps", 1e-12))
         weights = load_file(str(model_dir / "model.safetensors"))
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in weights else ""
-        self.w: dict[str, Any] = {
+        self.w: dict[str, FloatArray] = {
             k.removeprefix(prefix): np.ascontiguousarray(v, dtype=np.float32)
             for k, v in weights.items()
             if v.dtype != np.int64
@@ -113,16 +122,19 @@ class MiniLMEmbedder:
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.no_padding()
-        self._np = np
 
-    def _layer_norm(self, x: np.ndarray, name: str) -> np.ndarray:
-        np = self._np
+    # numpy is imported in each method, not at the top: it is part of the optional [nlp] extra.
+
+    def _layer_norm(self, x: FloatArray, name: str) -> FloatArray:
+        import numpy as np
+
         mean = x.mean(axis=-1, keepdims=True)
         var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
         return (x - mean) / np.sqrt(var + self.eps) * self.w[f"{name}.weight"] + self.w[f"{name}.bias"]
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        np = self._np
+    def _forward(self, ids: NDArray[np.int64], mask: FloatArray) -> FloatArray:
+        import numpy as np
+
         w = self.w
         batch, seq = ids.shape
         x = (
@@ -137,7 +149,7 @@ class MiniLMEmbedder:
         for i in range(self.layers):
             p = f"encoder.layer.{i}"
 
-            def split(t: np.ndarray) -> np.ndarray:
+            def split(t: FloatArray) -> FloatArray:
                 return t.reshape(batch, seq, self.heads, head_dim).transpose(0, 2, 1, 3)
 
             q = split(x @ w[f"{p}.attention.self.query.weight"] + w[f"{p}.attention.self.query.bias"])
@@ -160,17 +172,19 @@ class MiniLMEmbedder:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
 
-    def embed(self, texts: list[str], *, batch_size: int = 16) -> np.ndarray:
+    def embed(self, texts: list[str], *, batch_size: int = 16) -> FloatArray:
         """Embed ``texts`` (each truncated to 256 word pieces); rows are in the order given."""
-        np = self._np
+        import numpy as np
+
         out = np.zeros((len(texts), self.hidden), dtype=np.float32)
         if not texts:
             return out
         with _blas_threads():
             return self._embed(texts, out, batch_size)
 
-    def _embed(self, texts: list[str], out: np.ndarray, batch_size: int) -> np.ndarray:
-        np = self._np
+    def _embed(self, texts: list[str], out: FloatArray, batch_size: int) -> FloatArray:
+        import numpy as np
+
         encodings = self.tokenizer.encode_batch([t if t.strip() else "." for t in texts])
         # Batch texts of similar length together so padding wastes little work.
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))

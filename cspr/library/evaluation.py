@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import TypedDict
 
 from cspr.library.detect import MODE_BASIC, MODE_EMBEDDINGS, PARAMS_FILE, DetectorParams, ThemeDetector
 from cspr.library.embeddings import embeddings_status
@@ -162,12 +163,26 @@ def calibrate() -> dict[str, object]:
     return report
 
 
-def evaluate(*, use_embeddings: bool | None = None) -> dict[str, object]:
+class ModeFigures(TypedDict):
+    """One detector mode's figures on the test split (``Scores`` and ``DetectorParams`` as dicts, for JSON)."""
+
+    params: dict[str, float]
+    micro: dict[str, float]
+    macro: dict[str, float]
+    per_theme: dict[str, dict[str, float]]
+    seconds: float
+
+
+# The split's size ("test_examples", "test_labels"), and for each mode its figures or why it was skipped.
+type Evaluation = dict[str, int | str | ModeFigures]
+
+
+def evaluate(*, use_embeddings: bool | None = None) -> Evaluation:
     """Figures on the test split for each available mode (or the one asked for)."""
     test = load_labelled("test")
     available, reason = embeddings_status()
     wanted = [False, True] if use_embeddings is None else [use_embeddings]
-    out: dict[str, object] = {"test_examples": len(test), "test_labels": sum(len(e.themes) for e in test)}
+    out: Evaluation = {"test_examples": len(test), "test_labels": sum(len(e.themes) for e in test)}
     for flag in wanted:
         if flag and not available:
             out[MODE_EMBEDDINGS] = f"skipped: {reason}"
@@ -187,13 +202,13 @@ def evaluate(*, use_embeddings: bool | None = None) -> dict[str, object]:
     return out
 
 
-def _print_evaluation(result: dict[str, object]) -> None:
+def _print_evaluation(result: Evaluation) -> None:
     print(f"test split: {result['test_examples']} excerpts, {result['test_labels']} theme labels")
     for mode in (MODE_BASIC, MODE_EMBEDDINGS):
         data = result.get(mode)
         if data is None:
             continue
-        if isinstance(data, str):
+        if not isinstance(data, dict):  # "skipped: <reason>"
             print(f"\n{mode}: {data}")
             continue
         m, a = data["micro"], data["macro"]

@@ -269,6 +269,7 @@ def _extract_docx(data: bytes, on_page: PageCallback | None) -> _Extracted:
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.oxml.xmlchemy import BaseOxmlElement
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -286,7 +287,7 @@ def _extract_docx(data: bytes, on_page: PageCallback | None) -> _Extracted:
         except (AttributeError, KeyError):
             continue
 
-    def paragraph_text(element) -> tuple[str, int]:
+    def paragraph_text(element: BaseOxmlElement) -> tuple[str, int]:
         """Text of one <w:p> and the number of page breaks inside it (Word records the ones it rendered)."""
         parts: list[str] = []
         breaks = 0

@@ -93,7 +93,7 @@ def docx_bytes(sections: Sequence[tuple[str, Sequence[str]]], *, title: str = ""
         document.add_heading(title, level=0)
     for index, (heading, paragraphs) in enumerate(sections):
         if index and page_breaks:
-            document.add_page_break()
+            document.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
         document.add_heading(heading, level=1)
         for paragraph in paragraphs:
             document.add_paragraph(paragraph)

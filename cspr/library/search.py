@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection as default_connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from cspr.core.errors import ValidationFailed
 from cspr.library.text import STOPWORDS
@@ -152,8 +153,8 @@ class SearchBackend(ABC):
 
     vendor = ""
 
-    def __init__(self, connection=None) -> None:
-        self.connection = connection or default_connection
+    def __init__(self, connection: BaseDatabaseWrapper | None = None) -> None:
+        self.connection: BaseDatabaseWrapper = connection or default_connection
 
     @abstractmethod
     def match_reports(self, query: SearchQuery, *, limit: int = 10_000) -> list[ReportMatch]:
@@ -293,7 +294,7 @@ _BACKENDS: dict[str, type[SearchBackend]] = {
 }
 
 
-def get_backend(connection=None) -> SearchBackend:
+def get_backend(connection: BaseDatabaseWrapper | None = None) -> SearchBackend:
     """The search backend for the database in use (SQLite FTS5 or PostgreSQL full-text search)."""
     connection = connection or default_connection
     try:

@@ -6,14 +6,16 @@ filters, facets and paging work the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.datastructures import MultiValueDict
 
 from cspr.core.errors import NotFound
 from cspr.library.detect import default_detector
@@ -24,7 +26,9 @@ from cspr.library.permissions import curatable_reports_q, visible_reports_q
 from cspr.library.search import SearchQuery, check_query, get_backend, parse_query
 from cspr.library.similarity import Signature, SimilarityIndex, shared_passages, signature_for
 from cspr.library.taxonomy import theme_labels
+from cspr.partnerships.models import Partnership
 from cspr.partnerships.selectors import access_for
+from cspr.partnerships.types import Viewer
 
 FACET_FIELDS = ("year", "nation", "review_type", "age_band", "harm")
 FACET_LABELS: dict[str, dict[str, str]] = {
@@ -46,14 +50,15 @@ class SearchFilters:
     theme: tuple[str, ...] = ()
 
     @classmethod
-    def from_mapping(cls, data: Any) -> SearchFilters:
+    def from_mapping(cls, data: MultiValueDict[str, str] | Mapping[str, Any]) -> SearchFilters:
         """From a QueryDict or dict of lists; unknown values are dropped, not errors (links get stale)."""
 
         def values(name: str) -> list[str]:
-            if hasattr(data, "getlist"):
+            if isinstance(data, MultiValueDict):  # a QueryDict
                 return [v for v in data.getlist(name) if v]
             raw = data.get(name, ())
-            return [raw] if isinstance(raw, str | int) else [v for v in raw if v]
+            # The API's parameters are typed: its years arrive as numbers.
+            return [str(raw)] if isinstance(raw, str | int) else [str(v) for v in raw if v]
 
         years = tuple(sorted({int(v) for v in values("year") if str(v).isdigit()}))
         labels = theme_labels()
@@ -120,11 +125,11 @@ class SearchResults:
     limit: int = 20
 
 
-def reports_visible_to(*, user: Any) -> QuerySet[Report]:
+def reports_visible_to(*, user: Viewer) -> QuerySet[Report]:
     return Report.objects.filter(visible_reports_q(access_for(user)))
 
 
-def report_get(*, user: Any, report_id: int) -> Report:
+def report_get(*, user: Viewer, report_id: int) -> Report:
     report = reports_visible_to(user=user).filter(pk=report_id).select_related("partnership").first()
     if report is None:
         raise NotFound("There is no report with that number in the library.")
@@ -176,7 +181,7 @@ def _facets(
 
 def library_search(
     *,
-    user: Any,
+    user: Viewer,
     query: str,
     filters: SearchFilters | None = None,
     limit: int = 20,
@@ -245,13 +250,23 @@ def report_matching_passages(*, report: Report, query: str, limit: int = 10) -> 
 # --- similar reviews ------------------------------------------------------------------------------------
 
 
+class SharedPassageRow(TypedDict):
+    """A passage of the query text beside the passage of a similar report that is most like it."""
+
+    query_passage: str
+    passage: str
+    page: int | None
+    heading: str
+    score: float
+
+
 @dataclass(frozen=True)
 class SimilarReview:
     report: Report
     score: float
     shared_themes: list[str]
     shared_terms: list[str]
-    shared_passages: list[dict[str, Any]]
+    shared_passages: list[SharedPassageRow]
 
     @property
     def shared_theme_labels(self) -> list[str]:
@@ -271,17 +286,22 @@ def _themes_for_similarity() -> dict[int, set[str]]:
     return {rid: confirmed.get(rid) or suggested.get(rid, set()) for rid in set(confirmed) | set(suggested)}
 
 
-def _index_version() -> tuple[Any, ...]:
+# How many public reports and theme rows there are, and when each last changed: the similarity index is
+# rebuilt when this changes.
+type _IndexVersion = tuple[int, datetime.datetime | None, int, datetime.datetime | None]
+
+
+def _index_version() -> _IndexVersion:
     reports = Report.objects.filter(is_public=True).aggregate(n=Count("id"), at=Max("updated_at"))
     themes = ReportTheme.objects.aggregate(n=Count("id"), at=Max("updated_at"))
     return (reports["n"], reports["at"], themes["n"], themes["at"])
 
 
 @functools.lru_cache(maxsize=2)
-def _public_index(version: tuple[Any, ...], alias: str) -> SimilarityIndex:
+def _public_index(version: _IndexVersion, alias: str) -> SimilarityIndex:
     themes = _themes_for_similarity()
     rows = Report.objects.filter(is_public=True).values_list("pk", "signature")
-    return SimilarityIndex((pk, Signature.from_json(sig or {}, themes.get(pk, ()))) for pk, sig in rows)
+    return SimilarityIndex((pk, Signature.from_json(sig, themes.get(pk, ()))) for pk, sig in rows)
 
 
 def _index() -> SimilarityIndex:
@@ -290,7 +310,7 @@ def _index() -> SimilarityIndex:
     return _public_index(_index_version(), connection.alias + connection.settings_dict.get("NAME", "") or "")
 
 
-def _shared_passage_rows(query_texts: list[str], report: Report, limit: int = 2) -> list[dict[str, Any]]:
+def _shared_passage_rows(query_texts: list[str], report: Report, limit: int = 2) -> list[SharedPassageRow]:
     if not query_texts or not report.text_available:
         return []
     others = list(report.passages.only("position", "page", "heading", "text"))
@@ -330,11 +350,11 @@ def _similar(signature: Signature, query_texts: list[str], limit: int, exclude: 
     return out
 
 
-def similar_reviews_for_report(*, user: Any, report_id: int, limit: int = 5) -> list[SimilarReview]:
+def similar_reviews_for_report(*, user: Viewer, report_id: int, limit: int = 5) -> list[SimilarReview]:
     """Published reviews most like a library report the person can see (the report itself excluded)."""
     report = report_get(user=user, report_id=report_id)
     themes = _themes_for_similarity().get(report.pk, set())
-    signature = Signature.from_json(report.signature or {}, themes)
+    signature = Signature.from_json(report.signature, themes)
     texts = list(report.passages.values_list("text", flat=True)[:60]) if report.text_available else []
     return _similar(signature, texts, limit, [report.pk])
 
@@ -367,7 +387,7 @@ def similar_reviews_for_text(*, text: str, limit: int = 5, exclude: Sequence[int
 # --- themes: curation and statistics ----------------------------------------------------------------------
 
 
-def reports_for_theme_review(*, user: Any, limit: int = 50) -> QuerySet[Report]:
+def reports_for_theme_review(*, user: Viewer, limit: int = 50) -> QuerySet[Report]:
     """Reports this person may curate that still have undecided suggestions, most suggestions first."""
     access = access_for(user)
     if access.user_id is None:
@@ -386,7 +406,7 @@ class ThemeStatistics:
     by_theme: list[tuple[str, str, int]]  # id, label, reports with it confirmed
     by_dimension: dict[str, tuple[list[str], list[tuple[str, str, list[int]]]]]  # columns, rows
     pairs: list[tuple[str, str, int]]
-    partnership: Any = None
+    partnership: Partnership | None = None
     partnership_reports: int = 0
     partnership_by_theme: dict[str, int] = field(default_factory=dict)
     suppress_below: int = SUPPRESS_BELOW
@@ -407,7 +427,7 @@ def suppressed_share(count: int, total: int, threshold: int = SUPPRESS_BELOW) ->
     return f"{round(100 * count / total)}%" if total else "0%"
 
 
-def recurrent_theme_statistics(*, partnership: Any = None, top_pairs: int = 15) -> ThemeStatistics:
+def recurrent_theme_statistics(*, partnership: Partnership | None = None, top_pairs: int = 15) -> ThemeStatistics:
     """Counts of confirmed themes in published reports, by year, nation and review type; pairs of themes that
     occur together; and, when a partnership is given, its own reports beside the national picture."""
     confirmed = list(

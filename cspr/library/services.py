@@ -14,7 +14,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -33,7 +32,7 @@ from cspr.library.passages import split_passages
 from cspr.library.permissions import can_curate
 from cspr.library.similarity import signature_for
 from cspr.library.taxonomy import theme_ids
-from cspr.partnerships.models import Partnership
+from cspr.partnerships.models import Partnership, User
 from cspr.partnerships.selectors import access_for
 
 __all__ = [
@@ -104,7 +103,7 @@ def _embedding(passages: list[TextPassage]) -> list[float] | None:
 
 def library_report_ingest(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     path: Path | None = None,
     data: bytes | None = None,
@@ -235,7 +234,7 @@ def library_report_ingest(
 
 def library_report_add_from_publication(
     *,
-    actor: Any,
+    actor: User | None,
     partnership: Partnership,
     case_id: int,
     file_name: str,
@@ -306,7 +305,7 @@ def library_report_add_from_publication(
 
 def _publication_adopts(
     *,
-    actor: Any,
+    actor: User | None,
     report: Report,
     partnership: Partnership,
     case_id: int,
@@ -350,7 +349,7 @@ def _publication_adopts(
 
 def library_report_set_available_until(
     *,
-    actor: Any,
+    actor: User | None,
     report_id: int,
     available_until: datetime.date,
     request: HttpRequest | None = None,
@@ -392,7 +391,7 @@ def library_report_set_available_until(
     return report
 
 
-def _theme_for_curation(*, actor: Any, report_id: int, theme: str) -> tuple[Report, str]:
+def _theme_for_curation(*, actor: User, report_id: int, theme: str) -> tuple[Report, str]:
     if theme not in set(theme_ids()):
         raise ValidationFailed(f"{theme!r} is not a theme in the taxonomy.", field_errors={"theme": "Choose a theme."})
     report = Report.objects.filter(pk=report_id).select_related("partnership").first()
@@ -401,7 +400,7 @@ def _theme_for_curation(*, actor: Any, report_id: int, theme: str) -> tuple[Repo
     return report, theme
 
 
-def _decide(*, actor: Any, report_id: int, theme: str, status: str, request: HttpRequest | None) -> ReportTheme:
+def _decide(*, actor: User, report_id: int, theme: str, status: str, request: HttpRequest | None) -> ReportTheme:
     report, theme = _theme_for_curation(actor=actor, report_id=report_id, theme=theme)
     now = timezone.now()
     with transaction.atomic():
@@ -425,17 +424,19 @@ def _decide(*, actor: Any, report_id: int, theme: str, status: str, request: Htt
     return row
 
 
-def library_theme_confirm(*, actor: Any, report_id: int, theme: str, request: HttpRequest | None = None) -> ReportTheme:
+def library_theme_confirm(
+    *, actor: User, report_id: int, theme: str, request: HttpRequest | None = None
+) -> ReportTheme:
     """A person confirms a suggested theme (or adds one the detector missed); it now counts in statistics."""
     return _decide(actor=actor, report_id=report_id, theme=theme, status=ReportTheme.Status.CONFIRMED, request=request)
 
 
-def library_theme_reject(*, actor: Any, report_id: int, theme: str, request: HttpRequest | None = None) -> ReportTheme:
+def library_theme_reject(*, actor: User, report_id: int, theme: str, request: HttpRequest | None = None) -> ReportTheme:
     """A person rejects a suggestion; it stays recorded as rejected so the detector's misses can be measured."""
     return _decide(actor=actor, report_id=report_id, theme=theme, status=ReportTheme.Status.REJECTED, request=request)
 
 
-def library_retention_apply(*, actor: Any = None, today: datetime.date | None = None) -> list[int]:
+def library_retention_apply(*, actor: User | None = None, today: datetime.date | None = None) -> list[int]:
     """Remove the full text of every report past its availability date; the catalogue record, its themes and
     its similarity summary stay. Each report in its own transaction with its audit event. Returns the ids."""
     today = today or timezone.localdate()

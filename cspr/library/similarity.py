@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from cspr.library.text import content_terms, cosine, inverse_document_frequency, tfidf
 
@@ -34,6 +35,13 @@ WEIGHT_THEMES = 0.25
 WEIGHT_EMBEDDING = 0.4
 
 
+class SignatureJSON(TypedDict, total=False):
+    """A signature as stored in ``Report.signature`` (older rows may lack a key)."""
+
+    terms: dict[str, float]
+    embedding: list[float] | None
+
+
 @dataclass(frozen=True, slots=True)
 class Signature:
     """What similarity needs to know about a report, small enough to store beside it (JSON)."""
@@ -42,17 +50,19 @@ class Signature:
     themes: frozenset[str] = frozenset()
     embedding: tuple[float, ...] | None = None
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> SignatureJSON:
         return {
             "terms": {k: round(v, 4) for k, v in self.terms.items()},
             "embedding": [round(x, 5) for x in self.embedding] if self.embedding else None,
         }
 
     @classmethod
-    def from_json(cls, data: dict, themes: Iterable[str] = ()) -> Signature:
-        embedding = data.get("embedding")
+    def from_json(cls, data: SignatureJSON | None, themes: Iterable[str] = ()) -> Signature:
+        """From the stored JSON; None or {} (a report stored without one) is a signature with no terms."""
+        stored: SignatureJSON = data or {}
+        embedding = stored.get("embedding")
         return cls(
-            terms={str(k): float(v) for k, v in (data.get("terms") or {}).items()},
+            terms={str(k): float(v) for k, v in (stored.get("terms") or {}).items()},
             themes=frozenset(themes),
             embedding=tuple(float(x) for x in embedding) if embedding else None,
         )

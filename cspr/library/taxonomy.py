@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cspr.library.text import cue_tokens
 
@@ -55,7 +56,7 @@ class Theme:
         return out
 
 
-def _parse(data: dict) -> tuple[Theme, ...]:
+def _parse(data: dict[str, Any]) -> tuple[Theme, ...]:  # tomllib's parse of themes.toml
     themes: list[Theme] = []
     seen: set[str] = set()
     for index, raw in enumerate(data.get("theme", [])):

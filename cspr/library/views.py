@@ -19,6 +19,7 @@ from cspr.library.search import QuerySyntaxError, highlight_html, parse_query
 from cspr.library.taxonomy import load_taxonomy, theme_labels
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.selectors import access_for
+from cspr.partnerships.types import AuthedRequest
 
 PAGE_SIZE = 20
 
@@ -116,7 +117,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
-def theme_review(request: HttpRequest, report_id: int) -> HttpResponse:
+def theme_review(request: AuthedRequest, report_id: int) -> HttpResponse:
     try:
         report = selectors.report_get(user=request.user, report_id=report_id)
     except NotFound:
@@ -147,7 +148,7 @@ def theme_review(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def theme_decide(request: HttpRequest, report_id: int) -> HttpResponse:
+def theme_decide(request: AuthedRequest, report_id: int) -> HttpResponse:
     theme = request.POST.get("theme", "")
     decision = request.POST.get("decision", "")
     service = {"confirm": services.library_theme_confirm, "reject": services.library_theme_reject}.get(decision)
@@ -166,7 +167,7 @@ def theme_decide(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
-def theme_queue(request: HttpRequest) -> HttpResponse:
+def theme_queue(request: AuthedRequest) -> HttpResponse:
     reports = list(selectors.reports_for_theme_review(user=request.user))
     return render(request, "library/theme_queue.html", {"reports": reports})
 

@@ -8,7 +8,6 @@ lock the account for 30 minutes (django-axes); repeated wrong codes are throttle
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 import segno
 from django.contrib import messages
@@ -27,6 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspr.audit.services import audit_record
 from cspr.partnerships.forms import SignInForm, TokenForm
+from cspr.partnerships.models import User
+from cspr.partnerships.types import AuthedRequest, second_factor_verified
 
 BACKUP_CODE_COUNT = 10
 
@@ -41,7 +42,7 @@ def _safe_next(request: HttpRequest, default: str = "/") -> str:
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():
+    if request.user.is_authenticated and second_factor_verified(request.user):
         return redirect(_safe_next(request, reverse("home")))
     idle = request.session.pop("cspr_signed_out_idle", None)
     form = SignInForm(request.POST or None)
@@ -67,7 +68,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
-def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
+def locked_out(request: HttpRequest, response: object = None, credentials: object = None) -> HttpResponse:
     """Shown by django-axes once the failure limit is reached."""
     return render(request, "partnerships/locked_out.html", {}, status=429)
 
@@ -77,7 +78,7 @@ def _qr_data_uri(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def _issue_backup_codes(user: Any) -> list[str]:
+def _issue_backup_codes(user: User) -> list[str]:
     device, _ = StaticDevice.objects.get_or_create(user=user, name="backup")
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
@@ -91,12 +92,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("sign_in")
-    if user.is_verified():
+    if second_factor_verified(user):
         return redirect(_safe_next(request, reverse("home")))
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     form = TokenForm(request.POST or None)
     if not confirmed:
-        return _enrol(request, form)
+        return _enrol(request, user, form)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["otp_token"])
         if device is not None:
@@ -127,8 +128,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _enrol(request: HttpRequest, form: TokenForm) -> HttpResponse:
-    user = request.user
+def _enrol(request: HttpRequest, user: User, form: TokenForm) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
@@ -159,9 +159,9 @@ def _enrol(request: HttpRequest, form: TokenForm) -> HttpResponse:
 
 
 @login_required
-def backup_codes(request: HttpRequest) -> HttpResponse:
+def backup_codes(request: AuthedRequest) -> HttpResponse:
     """Show newly issued backup codes once."""
-    if not request.user.is_verified():
+    if not second_factor_verified(request.user):
         # On the sign-in journey's path, but only for a session that has just given its second factor.
         return redirect("two_factor")
     codes = request.session.pop("cspr_backup_codes", None)
@@ -173,7 +173,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def backup_codes_regenerate(request: HttpRequest) -> HttpResponse:
+def backup_codes_regenerate(request: AuthedRequest) -> HttpResponse:
     with transaction.atomic():
         codes = _issue_backup_codes(request.user)
         audit_record(actor=request.user, action="user.backup_codes_regenerated", target=request.user, request=request)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -117,8 +117,18 @@ def totp_secret_base32(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode("ascii")
 
 
+class DemoSignIn(TypedDict):
+    """One demo account as ``cspr demo`` prints it."""
+
+    email: str
+    name: str
+    role: str
+    partnership: str
+    totp_secret: str
+
+
 @transaction.atomic
-def load_demo() -> list[dict[str, Any]]:
+def load_demo() -> list[DemoSignIn]:
     partnerships: dict[str, Partnership] = {}
     organisations: dict[tuple[str, str], Organisation] = {}
     for name, slug, orgs in PARTNERSHIPS:
@@ -132,22 +142,26 @@ def load_demo() -> list[dict[str, Any]]:
                 org = services.organisation_create(actor=None, partnership=partnership, name=org_name, kind=kind)
             organisations[(slug, org_name)] = org
 
-    printed: list[dict[str, Any]] = []
+    printed: list[DemoSignIn] = []
     for person in PEOPLE:
         user = User.objects.filter(email=person.email).first()
         if user is None:
             user = services.user_create(actor=None, email=person.email, full_name=person.name, password=DEMO_PASSWORD)
-        partnership = partnerships[person.partnership] if person.partnership else None
+        person_partnership = partnerships[person.partnership] if person.partnership else None
         organisation = (
             organisations[(person.partnership, person.organisation)]
             if person.organisation and person.partnership
             else None
         )
-        if not Membership.objects.active().filter(user=user, partnership=partnership, role=person.role.value).exists():
+        if (
+            not Membership.objects.active()
+            .filter(user=user, partnership=person_partnership, role=person.role.value)
+            .exists()
+        ):
             services.membership_add(
                 actor=None,
                 user=user,
-                partnership=partnership,
+                partnership=person_partnership,
                 role=person.role.value,
                 organisation=organisation,
             )
@@ -161,7 +175,7 @@ def load_demo() -> list[dict[str, Any]]:
                 "email": person.email,
                 "name": person.name,
                 "role": person.role.label,
-                "partnership": partnership.name if partnership else "national",
+                "partnership": person_partnership.name if person_partnership else "national",
                 "totp_secret": totp_secret_base32(device),
             }
         )

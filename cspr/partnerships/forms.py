@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
-from cspr.partnerships.models import Organisation
+from cspr.partnerships.models import Organisation, Partnership
 from cspr.partnerships.roles import NATIONAL_ROLES, ROLE_CHOICES
 
 
@@ -86,9 +88,11 @@ class InviteForm(forms.Form):
         empty_label="Choose an agency",
     )
 
-    def __init__(self, *args: object, partnership: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["organisation"].queryset = Organisation.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # ``fields`` holds each declared field as a plain Field: this one is the ModelChoiceField above.
+        organisation = cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
+        organisation.queryset = Organisation.objects.filter(partnership=partnership)
 
 
 class OrganisationForm(forms.Form):

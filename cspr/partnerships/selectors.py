@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from cspr.core.errors import NotFound
 from cspr.partnerships.models import ApiToken, Invitation, Membership, Organisation, Partnership, User
 from cspr.partnerships.roles import PARTNERSHIP_WIDE_ROLES, PEOPLE_ADMIN_ROLES, Role
+from cspr.partnerships.types import Viewer
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Access:
         return sorted(p for p, roles in self.roles_by_partnership.items() if roles & PARTNERSHIP_WIDE_ROLES)
 
 
-def _second_factor_missing(user: Any) -> bool:
+def _second_factor_missing(user: User | AnonymousUser) -> bool:
     """True for a request's user who signed in with a password but not (yet) the second factor.
 
     django-otp's middleware gives the request's user ``is_verified()``; users reached any other way (a bearer
@@ -57,15 +58,10 @@ def _second_factor_missing(user: Any) -> bool:
     return callable(is_verified) and not is_verified()
 
 
-def access_for(user: Any) -> Access:
+def access_for(user: Viewer) -> Access:
     """What ``user`` may reach. A half signed-in user (password only) reaches what an anonymous visitor does:
     a second wall behind TwoFactorRequiredMiddleware, so a page left open to them leaks nothing."""
-    if (
-        user is None
-        or not getattr(user, "is_authenticated", False)
-        or not user.is_active
-        or _second_factor_missing(user)
-    ):
+    if user is None or not user.is_authenticated or not user.is_active or _second_factor_missing(user):
         return Access(user_id=None)
     by_partnership: dict[int, set[Role]] = {}
     national: set[Role] = set()
@@ -85,21 +81,21 @@ def access_for(user: Any) -> Access:
     )
 
 
-def partnerships_for_user(*, user: Any) -> QuerySet[Partnership]:
+def partnerships_for_user(*, user: Viewer) -> QuerySet[Partnership]:
     access = access_for(user)
     if access.is_system_admin:
         return Partnership.objects.all()
     return Partnership.objects.filter(pk__in=access.partnership_ids())
 
 
-def partnership_get(*, user: Any, slug: str) -> Partnership:
+def partnership_get(*, user: Viewer, slug: str) -> Partnership:
     partnership = partnerships_for_user(user=user).filter(slug=slug).first()
     if partnership is None:
         raise NotFound("No partnership with that address is available to you.")
     return partnership
 
 
-def partnership_for_people_admin(*, user: Any, slug: str) -> Partnership:
+def partnership_for_people_admin(*, user: Viewer, slug: str) -> Partnership:
     """The partnership whose people this user may manage: business managers of it, or system administrators."""
     partnership = partnership_get(user=user, slug=slug)
     access = access_for(user)
@@ -108,7 +104,7 @@ def partnership_for_people_admin(*, user: Any, slug: str) -> Partnership:
     return partnership
 
 
-def memberships_in_partnership(*, user: Any, partnership: Partnership) -> QuerySet[Membership]:
+def memberships_in_partnership(*, user: Viewer, partnership: Partnership) -> QuerySet[Membership]:
     partnership_for_people_admin(user=user, slug=partnership.slug)
     return (
         Membership.objects.active()
@@ -118,28 +114,28 @@ def memberships_in_partnership(*, user: Any, partnership: Partnership) -> QueryS
     )
 
 
-def membership_get_for_admin(*, user: Any, partnership: Partnership, membership_id: int) -> Membership:
+def membership_get_for_admin(*, user: Viewer, partnership: Partnership, membership_id: int) -> Membership:
     membership = memberships_in_partnership(user=user, partnership=partnership).filter(pk=membership_id).first()
     if membership is None:
         raise NotFound("That person is not a member of this partnership.")
     return membership
 
 
-def open_invitations(*, user: Any, partnership: Partnership) -> list[Invitation]:
+def open_invitations(*, user: Viewer, partnership: Partnership) -> list[Invitation]:
     partnership_for_people_admin(user=user, slug=partnership.slug)
     return [i for i in Invitation.objects.filter(partnership=partnership, accepted_at__isnull=True) if i.is_open]
 
 
-def organisations_in_partnership(*, user: Any, partnership: Partnership) -> QuerySet[Organisation]:
+def organisations_in_partnership(*, user: Viewer, partnership: Partnership) -> QuerySet[Organisation]:
     partnership_get(user=user, slug=partnership.slug)
     return Organisation.objects.filter(partnership=partnership)
 
 
-def user_memberships(*, user: Any) -> QuerySet[Membership]:
+def user_memberships(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.active().filter(user=user).select_related("partnership", "organisation")
 
 
-def api_tokens_for_user(*, user: Any) -> QuerySet[ApiToken]:
+def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
 
 

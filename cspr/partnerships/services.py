@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -13,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -37,7 +37,7 @@ def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def _require_people_admin(actor: Any, partnership: Partnership | None) -> None:
+def _require_people_admin(actor: User | None, partnership: Partnership | None) -> None:
     access = access_for(actor)
     if access.is_system_admin:
         return
@@ -46,7 +46,7 @@ def _require_people_admin(actor: Any, partnership: Partnership | None) -> None:
         raise NotFound("No partnership with that address is available to you.")
 
 
-def partnership_create(*, actor: Any, name: str, nation: str = "england", slug: str = "") -> Partnership:
+def partnership_create(*, actor: User | None, name: str, nation: str = "england", slug: str = "") -> Partnership:
     if actor is not None and not access_for(actor).is_system_admin:
         raise NotAllowed("Only a system administrator can create a partnership.")
     name = name.strip()
@@ -75,7 +75,7 @@ def partnership_create(*, actor: Any, name: str, nation: str = "england", slug: 
     return partnership
 
 
-def organisation_create(*, actor: Any, partnership: Partnership, name: str, kind: str) -> Organisation:
+def organisation_create(*, actor: User | None, partnership: Partnership, name: str, kind: str) -> Organisation:
     if actor is not None:
         _require_people_admin(actor, partnership)
     name = name.strip()
@@ -127,13 +127,13 @@ def _check_role_for_partnership(role: str, partnership: Partnership | None, orga
 
 def invitation_create(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership | None,
     email: str,
     full_name: str,
     role: str,
     organisation: Organisation | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> tuple[Invitation, str]:
     """Invite a person by e-mail. Returns the invitation and the one-time token (only its hash is kept)."""
     _require_people_admin(actor, partnership)
@@ -200,7 +200,7 @@ def invitation_by_token(token: str) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, token: str, password: str, request: Any = None) -> User:
+def invitation_accept(*, token: str, password: str, request: HttpRequest | None = None) -> User:
     """Accept an invitation: create the account (or add the role to an existing one) and the membership."""
     with transaction.atomic():
         invitation = invitation_by_token(token)
@@ -243,7 +243,7 @@ def invitation_accept(*, token: str, password: str, request: Any = None) -> User
     return user
 
 
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> None:
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
     _require_people_admin(actor, invitation.partnership)
     with transaction.atomic():
         invitation.revoked_at = timezone.now()
@@ -253,7 +253,7 @@ def invitation_revoke(*, actor: Any, invitation: Invitation) -> None:
 
 def membership_add(
     *,
-    actor: Any,
+    actor: User | None,
     user: User,
     partnership: Partnership | None,
     role: str,
@@ -285,10 +285,10 @@ def membership_add(
     return membership
 
 
-def membership_remove(*, actor: Any, membership: Membership, request: Any = None) -> None:
+def membership_remove(*, actor: User, membership: Membership, request: HttpRequest | None = None) -> None:
     """Remove a role. The membership row stays (removed_at) so the audit trail still names the person."""
     _require_people_admin(actor, membership.partnership)
-    if membership.user_id == getattr(actor, "pk", None) and membership.role in {r.value for r in PEOPLE_ADMIN_ROLES}:
+    if membership.user_id == actor.pk and membership.role in {r.value for r in PEOPLE_ADMIN_ROLES}:
         raise NotAllowed(
             "You cannot remove your own business manager role. Ask another business manager or an administrator."
         )
@@ -308,7 +308,7 @@ def membership_remove(*, actor: Any, membership: Membership, request: Any = None
         )
 
 
-def user_create(*, actor: Any, email: str, full_name: str, password: str | None) -> User:
+def user_create(*, actor: User | None, email: str, full_name: str, password: str | None) -> User:
     if actor is not None and not access_for(actor).is_system_admin:
         raise NotAllowed("Only a system administrator can create accounts directly; invite people instead.")
     with transaction.atomic():
@@ -319,7 +319,7 @@ def user_create(*, actor: Any, email: str, full_name: str, password: str | None)
     return user
 
 
-def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """A personal API token. The raw value is shown once; it acts with exactly the owner's memberships."""
     name = name.strip()
     if not name:
@@ -331,7 +331,7 @@ def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
-def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.user_id != actor.pk:
         raise NotFound("No such token.")
     with transaction.atomic():

@@ -6,8 +6,7 @@ error messages (DESIGN.md rules 1 and 2).
 
 from __future__ import annotations
 
-from typing import Any
-
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -19,11 +18,12 @@ from cspr.core.drafts import draft_done, draft_restore
 from cspr.core.errors import NotFound, ServiceError
 from cspr.partnerships import selectors, services
 from cspr.partnerships.forms import ApiTokenForm, InviteForm, OrganisationForm, SetPasswordForm
-from cspr.partnerships.models import ApiToken, Invitation
+from cspr.partnerships.models import ApiToken, Invitation, Partnership
 from cspr.partnerships.roles import Role
+from cspr.partnerships.types import AuthedRequest
 
 
-def apply_service_errors(form: Any, exc: ServiceError) -> None:
+def apply_service_errors(form: forms.BaseForm, exc: ServiceError) -> None:
     """Show a service's validation errors against the form's fields, or at the top of the form."""
     placed = False
     for name, message in exc.field_errors.items():
@@ -41,7 +41,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     from cspr.cases.selectors import agency_requests_for_contributor, case_home_summary, deadlines_for_user
 
     access = selectors.access_for(request.user)
@@ -61,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _account_page(request: HttpRequest, form: ApiTokenForm, **context: Any) -> HttpResponse:
+def _account_page(request: AuthedRequest, form: ApiTokenForm, **context: object) -> HttpResponse:
     return render(
         request,
         "partnerships/account.html",
@@ -75,12 +75,12 @@ def _account_page(request: HttpRequest, form: ApiTokenForm, **context: Any) -> H
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     return _account_page(request, ApiTokenForm(), new_token=request.session.pop("cspr_new_token", None))
 
 
 @login_required
-def api_token_create(request: HttpRequest) -> HttpResponse:
+def api_token_create(request: AuthedRequest) -> HttpResponse:
     """Create a token (POST). A GET comes back here after an idle sign-out ended the session while the form
     was being posted: the account page is shown with the token's name kept from the draft."""
     if request.method != "POST":
@@ -101,7 +101,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=token_id, user=request.user, revoked_at__isnull=True).first()
     if token is None:
         raise Http404
@@ -110,7 +110,7 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("account")
 
 
-def _people_partnership(request: HttpRequest, slug: str) -> Any:
+def _people_partnership(request: AuthedRequest, slug: str) -> Partnership:
     try:
         return selectors.partnership_for_people_admin(user=request.user, slug=slug)
     except NotFound:
@@ -118,7 +118,7 @@ def _people_partnership(request: HttpRequest, slug: str) -> Any:
 
 
 @login_required
-def people(request: HttpRequest, slug: str) -> HttpResponse:
+def people(request: AuthedRequest, slug: str) -> HttpResponse:
     partnership = _people_partnership(request, slug)
     return render(
         request,
@@ -133,7 +133,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def person_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def person_invite(request: AuthedRequest, slug: str) -> HttpResponse:
     partnership = _people_partnership(request, slug)
     initial = draft_restore(request)
     form = InviteForm(request.POST or None, partnership=partnership, initial=initial)
@@ -167,7 +167,7 @@ def person_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_add(request: AuthedRequest, slug: str) -> HttpResponse:
     partnership = _people_partnership(request, slug)
     initial = draft_restore(request)
     form = OrganisationForm(request.POST or None, initial=initial)
@@ -193,7 +193,7 @@ def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def person_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def person_remove(request: AuthedRequest, slug: str, membership_id: int) -> HttpResponse:
     partnership = _people_partnership(request, slug)
     try:
         membership = selectors.membership_get_for_admin(
@@ -219,7 +219,7 @@ def person_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: AuthedRequest, slug: str, invitation_id: int) -> HttpResponse:
     partnership = _people_partnership(request, slug)
     invitation = Invitation.objects.filter(pk=invitation_id, partnership=partnership).first()
     if invitation is None:

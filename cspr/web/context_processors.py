@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -13,16 +13,24 @@ from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
 
 
-def _library_item() -> list[dict[str, Any]]:
+class NavItem(TypedDict):
+    """One link of the GOV.UK service navigation."""
+
+    href: str
+    text: str
+    active: NotRequired[bool]
+
+
+def _library_item() -> list[NavItem]:
     try:
         return [{"href": reverse("library:search"), "text": "Review library"}]
     except NoReverseMatch:
         return []
 
 
-def navigation(request: HttpRequest) -> list[dict[str, Any]]:
+def navigation(request: HttpRequest) -> list[NavItem]:
     user = getattr(request, "user", None)
-    items: list[dict[str, Any]] = []
+    items: list[NavItem] = []
     if user is None or not user.is_authenticated or not user.is_verified():
         return _library_item()
     access = access_for(user)

@@ -6,7 +6,8 @@ aria-describedby, and an error summary linking to each field (WCAG 2.2: 3.3.1 Er
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from jinja2 import Environment
@@ -130,6 +131,16 @@ def _selected(bound: forms.BoundField) -> list[str]:
     return [str(value)]
 
 
+def _choices(bound: forms.BoundField) -> Iterable[tuple[object, object]]:
+    """The (value, label) pairs of a field drawn as radios, checkboxes or a select: a ChoiceField (a model
+    choice field is one)."""
+    # ``BoundField.field`` is typed as any Field, which has no choices; and django-stubs types a ChoiceField's
+    # choices as anything that may be assigned to them, though Django turns that into pairs (or, for a model
+    # choice field, an iterator of pairs) when it is assigned.
+    field = cast(forms.ChoiceField, bound.field)
+    return cast("Iterable[tuple[object, object]]", field.choices)
+
+
 def govuk_field(bound: forms.BoundField, **opts: Any) -> Markup:
     """Render ``bound`` with the GOV.UK component its widget calls for. Options: label, hint, heading,
     classes, label_classes, legend_classes, rows, autocomplete, spellcheck, conditional (value -> html)."""
@@ -179,7 +190,7 @@ def govuk_field(bound: forms.BoundField, **opts: Any) -> Markup:
                 "checked": str(value) in _selected(bound),
                 **({"conditional": {"html": conditional[str(value)]}} if str(value) in conditional else {}),
             }
-            for value, text in bound.field.choices
+            for value, text in _choices(bound)
             if str(value) != ""
         ]
         return _render(
@@ -196,7 +207,7 @@ def govuk_field(bound: forms.BoundField, **opts: Any) -> Markup:
     if isinstance(widget, forms.CheckboxSelectMultiple):
         items = [
             {"value": str(value), "text": str(text), "checked": str(value) in _selected(bound)}
-            for value, text in bound.field.choices
+            for value, text in _choices(bound)
         ]
         return _render(
             "checkboxes",
@@ -228,7 +239,7 @@ def govuk_field(bound: forms.BoundField, **opts: Any) -> Markup:
     if isinstance(widget, forms.Select):
         items = [
             {"value": str(value), "text": str(text), "selected": str(value) in _selected(bound)}
-            for value, text in bound.field.choices
+            for value, text in _choices(bound)
         ]
         return _render(
             "select", "govukSelect", {**common, "label": _label(bound, opts), "items": items, "attributes": attributes}

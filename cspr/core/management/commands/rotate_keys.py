@@ -25,7 +25,7 @@ from cspr.core.fields import encrypted_fields
 BATCH = 500
 
 
-def _rotated(table: str, column: str, row_pk: Any, value: Any) -> Any:
+def _rotated(table: str, column: str, row_pk: object, value: str | None) -> str | None:
     if value in (None, ""):
         return value
     try:
@@ -37,11 +37,17 @@ def _rotated(table: str, column: str, row_pk: Any, value: Any) -> Any:
         ) from None
 
 
+def _column(field: models.Field[Any, Any]) -> str:
+    # Only a field without a column of its own (a GenericForeignKey) has column None; these all have one.
+    assert field.column is not None, field
+    return field.column
+
+
 def rotate_model(model: type[models.Model]) -> int:
     """Re-encrypt one model's encrypted columns with raw SQL (no save(), no signals), in primary-key batches."""
     qn = connection.ops.quote_name
-    table, pk = model._meta.db_table, model._meta.pk.column
-    columns = [f.column for f in encrypted_fields(model)]
+    table, pk = model._meta.db_table, _column(model._meta.pk)
+    columns = [_column(f) for f in encrypted_fields(model)]
     select = f"SELECT {qn(pk)}, {', '.join(qn(c) for c in columns)} FROM {qn(table)}"  # noqa: S608
     update = f"UPDATE {qn(table)} SET {', '.join(f'{qn(c)} = %s' for c in columns)} WHERE {qn(pk)} = %s"  # noqa: S608
     done, last_pk = 0, None

@@ -17,7 +17,7 @@ import datetime
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -26,6 +26,50 @@ from cspr.library.extract import ExtractionError, extract, iter_supported_files
 from cspr.library.metadata import MetadataError, ReportMetadata, load_metadata_csv
 from cspr.library.passages import split_passages
 from cspr.library.search import plain_snippet
+
+# What ``--json`` prints for each subcommand: one object per row.
+
+
+class _SearchRow(TypedDict):
+    id: int
+    title: str
+    source: str
+    year: int | None
+    score: float
+    snippet: str
+    page: int | None
+    heading: str
+    publisher: str
+
+
+class _EvidenceRow(TypedDict):
+    page: int | None
+    heading: str
+    text: str
+    cues: list[str]
+
+
+class _ThemeRow(TypedDict):
+    theme: str
+    label: str
+    score: float
+    evidence: list[_EvidenceRow]
+
+
+class _PassageRow(TypedDict):
+    page: int | None
+    heading: str
+    text: str
+
+
+class _SimilarRow(TypedDict):
+    id: int
+    title: str
+    source: str
+    year: int | None
+    score: float
+    shared_themes: list[str]
+    shared_passages: list[_PassageRow]
 
 
 class Command(BaseCommand):
@@ -152,7 +196,7 @@ class Command(BaseCommand):
             results = library_search(user=None, query=options["query"], limit=options["limit"], with_facets=False)
         except QuerySyntaxError as exc:
             raise CommandError(exc.message) from None
-        rows = [
+        rows: list[_SearchRow] = [
             {
                 "id": hit.report.pk,
                 "title": hit.report.title,
@@ -193,7 +237,7 @@ class Command(BaseCommand):
         result = detector.detect(passages, threshold=0.0 if options["all"] else None)
         if detector.fallback and not options["no_embeddings"]:
             self.stderr.write(f"Detector: {result.mode} ({detector.fallback})")
-        rows = [
+        rows: list[_ThemeRow] = [
             {
                 "theme": s.theme,
                 "label": s.label,
@@ -238,7 +282,7 @@ class Command(BaseCommand):
 
             same = list(Report.objects.filter(sha256=document.sha256).values_list("pk", flat=True))
             similar = similar_reviews_for_text(text=text, limit=options["limit"], exclude=same)
-        rows = [
+        rows: list[_SimilarRow] = [
             {
                 "id": s.report.pk,
                 "title": s.report.title,
