@@ -2,18 +2,36 @@
 
 Nothing here does date arithmetic itself: it gathers the case's recorded event dates and the partnership's
 nation, office closures and settings, and asks cspr.timescales.
+
+What it computed is kept in ``CaseClock`` rows (DESIGN.md rule 8: due dates are read from the stored clocks):
+``clocks_recompute`` rewrites a case's rows whenever an input changes, and lists of cases read the rows through
+the filters and ``StoredClock`` at the end of this module instead of recomputing every case. It imports only
+models and cspr.timescales, so the services that write and the selectors that read can both use it.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from cspr.cases.models import Case, CaseDate, CaseState
-from cspr.timescales import Clock, ClockStatus, WorkingCalendar, clocks_by_id, compute_clocks, load_process
+from cspr.cases.models import Case, CaseClock, CaseDate
+from cspr.timescales import (
+    DEFAULT_DUE_SOON_WORKING_DAYS,
+    Clock,
+    ClockStatus,
+    MilestoneKind,
+    ProcessDefinition,
+    WorkingCalendar,
+    clocks_by_id,
+    compute_clocks,
+    load_process,
+)
 
 
 def case_calendar(case: Case) -> WorkingCalendar:
@@ -26,32 +44,15 @@ def case_events(case: Case) -> dict[str, datetime.date]:
     return {d.event: d.date for d in CaseDate.objects.filter(case=case)}
 
 
-# england-cspr's milestones by the step of the chain they belong to (cspr/timescales/processes).
-_RAPID_REVIEW = ("agency-summaries", "rapid-review")
-_LOCAL_REVIEW = ("lcspr-published", "final-report-to-panel", "keep-published", "nspcc-copy")
+def case_process(case: Case) -> ProcessDefinition:
+    """The case's process definition with its partnership's setting overrides."""
+    return load_process(case.process, overrides=case.partnership.timescale_overrides or None)
 
 
 def not_required_for(case: Case) -> dict[str, str]:
-    """The milestones this case no longer owes, with the reason shown beside each: a case that ended without
-    a step must not show that step's clock running, or chase the partnership for it (DOMAIN.md steps 2-5)."""
-    if case.process != "england-cspr":
-        return {}
-    match case.state:
-        case CaseState.NO_FURTHER_ACTION:
-            reason = "the referral was closed with no further action."
-            return dict.fromkeys(("notify-panel", "inform-partners", *_RAPID_REVIEW, *_LOCAL_REVIEW), reason)
-        case CaseState.CLOSED:
-            # Working Together 2023: a care leaver's death (24 or under) is notified, but needs no rapid review
-            # unless the serious case criteria are met or the young person was under 18.
-            closed = dict.fromkeys(_RAPID_REVIEW, "the notification needs no rapid review.")
-            return closed | dict.fromkeys(_LOCAL_REVIEW, "there was no rapid review, so no local review.")
-        case CaseState.NO_REVIEW:
-            return dict.fromkeys(_LOCAL_REVIEW, "the partners decided that no local review is needed.")
-        case CaseState.NATIONAL_REVIEW:
-            return dict.fromkeys(_LOCAL_REVIEW, "the Panel is carrying out a national review.")
-        case CaseState.LEARNING_REVIEW:
-            return dict.fromkeys(_LOCAL_REVIEW, "the partners chose a multi-agency learning review.")
-    return {}
+    """The milestones this case no longer owes, with the reason shown beside each. Which ones, and why, is
+    process knowledge: the process definition's ``[[not_required]]`` tables, matched on the case's stage."""
+    return case_process(case).not_required_at(str(case.state))
 
 
 def case_clocks(
@@ -114,3 +115,199 @@ def clock_rows(case: Case, *, today: datetime.date | None = None) -> list[dict[s
             }
         )
     return rows
+
+
+# -- stored clocks (DESIGN.md rule 8: due dates are read from the stored clocks) ------------------------------
+
+
+def due_soon_working_days(process: ProcessDefinition) -> int:
+    """The process's due-soon window in working days: the rule ``cspr.timescales.compute_clocks`` applies, its
+    ``due_soon_working_days`` setting (with the partnership's override) or the engine's default."""
+    setting = process.settings.get("due_soon_working_days")
+    return int(setting.value) if setting is not None else DEFAULT_DUE_SOON_WORKING_DAYS
+
+
+def due_soon_from(due: datetime.date, calendar: WorkingCalendar, window: int) -> datetime.date:
+    """The first day a clock due on ``due`` counts as due soon.
+
+    The engine calls a clock due soon when ``calendar.working_days_between(today, due) <= window``. That count
+    only grows as ``today`` moves back, so the days it holds for are exactly those from one date up to the due
+    date: storing that date lets "due soon" be a date comparison when read, with no calendar at hand.
+    """
+    day = due
+    while calendar.working_days_between(day - datetime.timedelta(days=1), due) <= window:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _stored_row(
+    case: Case, position: int, clock: Clock, calendar: WorkingCalendar, window: int, now: datetime.datetime
+) -> CaseClock:
+    milestone = clock.milestone
+    deadline = milestone.kind is MilestoneKind.DEADLINE
+    return CaseClock(
+        case=case,
+        milestone=milestone.id,
+        label=milestone.label,
+        kind=milestone.kind.value,
+        position=position,
+        start=clock.start,
+        statutory_due=clock.statutory_due,
+        effective_due=clock.effective_due,
+        due_soon_from=(
+            due_soon_from(clock.effective_due, calendar, window)
+            if deadline and clock.effective_due is not None
+            else None
+        ),
+        met_on=clock.met_on,
+        not_required=clock.status is ClockStatus.NOT_REQUIRED,
+        paused=clock.status is ClockStatus.PAUSED,
+        breached=clock.status is ClockStatus.BREACHED,
+        computed_at=now,
+    )
+
+
+def clocks_recompute(*, case: Case) -> None:
+    """Replace the case's stored clocks with what cspr.timescales computes from its inputs now.
+
+    Called in the same transaction as every change of an input (a recorded event date, the case's stage, the
+    partnership's calendar or overrides), so no reader sees dates that disagree with the case (DESIGN.md rules
+    5 and 8). The case is read afresh: a caller's copy may predate the stage change that decides which
+    milestones are not required. Joins the caller's transaction, or opens one when there is none.
+    """
+    with transaction.atomic(savepoint=False):
+        current = Case.objects.select_related("partnership").get(pk=case.pk)
+        process = load_process(current.process, overrides=current.partnership.timescale_overrides or None)
+        calendar = case_calendar(current)
+        window = due_soon_working_days(process)
+        now = timezone.now()
+        rows = [
+            _stored_row(current, position, clock, calendar, window, now)
+            for position, clock in enumerate(case_clocks(current))
+        ]
+        CaseClock.objects.filter(case=current).delete()
+        CaseClock.objects.bulk_create(rows)
+
+
+def open_clocks_q(today: datetime.date) -> Q:
+    """Stored clocks something is still owed against on ``today`` (``ClockStatus.is_open``): started, not met
+    and required; a minimum period only until it has run its course."""
+    deadline = Q(kind=CaseClock.Kind.DEADLINE)
+    period = Q(kind=CaseClock.Kind.MINIMUM_PERIOD) & (Q(effective_due__isnull=True) | Q(effective_due__gt=today))
+    return Q(start__isnull=False, met_on__isnull=True, not_required=False, breached=False) & (deadline | period)
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """Deadlines past their effective due date on ``today`` and not met (``ClockStatus.OVERDUE``)."""
+    return Q(
+        kind=CaseClock.Kind.DEADLINE,
+        met_on__isnull=True,
+        not_required=False,
+        paused=False,
+        effective_due__lt=today,
+    )
+
+
+def met_late_q() -> Q:
+    """Deadlines met after their effective due date (``ClockStatus.MET_LATE``); this never changes with today."""
+    return Q(kind=CaseClock.Kind.DEADLINE, start__isnull=False, met_on__gt=F("effective_due"))
+
+
+def due_soon_q(today: datetime.date) -> Q:
+    """Deadlines within the process's due-soon window on ``today`` (``ClockStatus.DUE_SOON``)."""
+    return Q(
+        kind=CaseClock.Kind.DEADLINE,
+        met_on__isnull=True,
+        not_required=False,
+        paused=False,
+        due_soon_from__lte=today,
+        effective_due__gte=today,
+    )
+
+
+def stored_status(row: CaseClock, today: datetime.date) -> ClockStatus:
+    """A stored clock's status on ``today``, decided as ``cspr.timescales`` decides it, from the stored dates.
+
+    ``paused`` is as it was when the row was computed (cases record no pauses yet, so it is always false); a
+    pause that ends must be a recompute, like any other change of input.
+    """
+    due = row.effective_due
+    if row.not_required:
+        return ClockStatus.NOT_REQUIRED
+    if row.kind == CaseClock.Kind.MINIMUM_PERIOD:
+        if row.start is None:
+            return ClockStatus.NOT_STARTED
+        if row.breached:
+            return ClockStatus.BREACHED
+        if due is None:
+            return ClockStatus.PAUSED if row.paused else ClockStatus.RUNNING
+        if row.met_on is not None or today >= due:
+            return ClockStatus.MET
+        return ClockStatus.PAUSED if row.paused else ClockStatus.RUNNING
+    if row.met_on is not None:
+        if row.start is None or due is None or row.met_on <= due:
+            return ClockStatus.MET
+        return ClockStatus.MET_LATE
+    if row.start is None:
+        return ClockStatus.NOT_STARTED
+    if row.paused:
+        return ClockStatus.PAUSED
+    if due is None:
+        return ClockStatus.RUNNING
+    if today > due:
+        return ClockStatus.OVERDUE
+    if row.due_soon_from is not None and today >= row.due_soon_from:
+        return ClockStatus.DUE_SOON
+    return ClockStatus.RUNNING
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMilestone:
+    """The little of a milestone a list shows: its id and label (pages read ``clock.milestone.label``)."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClock:
+    """A stored clock as a list reads it: the dates of a ``cspr.timescales.Clock`` and its status on the day,
+    with the attributes pages use of one (``milestone.label``, ``effective_due``, ``status``,
+    ``working_days_late``), so a list can show stored clocks where it showed computed ones."""
+
+    milestone: StoredMilestone
+    status: ClockStatus
+    start: datetime.date | None
+    statutory_due: datetime.date | None
+    effective_due: datetime.date | None
+    met_on: datetime.date | None
+    working_days_late: int | None
+
+    @property
+    def id(self) -> str:
+        return self.milestone.id
+
+    @classmethod
+    def from_row(cls, row: CaseClock, *, today: datetime.date, calendar: WorkingCalendar) -> StoredClock:
+        """``calendar`` is the case's partnership calendar (``case_calendar``): lateness counts working days."""
+        status = stored_status(row, today)
+        met_on = row.met_on
+        if status is ClockStatus.MET and row.kind == CaseClock.Kind.MINIMUM_PERIOD:
+            met_on = row.effective_due  # a minimum period is met on the day it has run its course
+        late: int | None = None
+        if row.effective_due is not None:
+            if status is ClockStatus.OVERDUE:
+                late = calendar.working_days_between(row.effective_due, today)
+            elif status is ClockStatus.MET_LATE and row.met_on is not None:
+                late = calendar.working_days_between(row.effective_due, row.met_on)
+            elif status is ClockStatus.MET and row.start is not None:
+                late = 0
+        return cls(
+            milestone=StoredMilestone(id=row.milestone, label=row.label),
+            status=status,
+            start=row.start,
+            statutory_due=row.statutory_due,
+            effective_due=row.effective_due,
+            met_on=met_on,
+            working_days_late=late,
+        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from cspr.cases import services
+from cspr.cases.clocks import clocks_recompute
 from cspr.cases.models import Case
 from cspr.library.samples import pdf_bytes, wrap
 from cspr.partnerships.models import Organisation, Partnership, User
@@ -139,6 +140,10 @@ def load_demo_cases(*, partnerships: dict[str, Partnership], today: datetime.dat
     eb = partnerships["eastbury"]
     if not Case.objects.filter(partnership=eb).exists():
         _eastbury(eb)
+    # DESIGN.md rule 8: the services stored each new case's clocks; this covers demo cases loaded before the
+    # clocks were stored, so every demo case ends with its clocks computed.
+    for case in Case.objects.filter(partnership__in=[nr, eb]):
+        clocks_recompute(case=case)
 
 
 def _northshire(p: Partnership) -> None:

@@ -30,8 +30,8 @@ from cspr.cases.models import (
     RapidReviewAudit,
     ReviewOption,
 )
+from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
 from cspr.cases.services.decision import final_votes
-from cspr.cases.services.rapid_review import CIRCUMSTANCES, CRITERIA
 
 
 class NotReady(Exception):

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from cspr.cases.models import Child, FamilyCommunication, Notification, PanelResponse, Referral, ReviewOption
-from cspr.cases.services.rapid_review import CIRCUMSTANCES, CRITERIA
+from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
 from cspr.cases.services.rr_audit import CHECKLIST, SCORES
 from cspr.web.formhelpers import GovukDateField
 

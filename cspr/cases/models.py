@@ -530,3 +530,49 @@ class PanelSending(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} sent {self.sent_on} for {self.case.reference}"
+
+
+class CaseClock(models.Model):
+    """One milestone's clock for one case, as ``cspr.timescales`` last computed it (DESIGN.md rule 8: due dates
+    are read from the stored clocks, so a list of cases costs the same few queries however many there are).
+
+    Written only by ``cspr.cases.clocks.clocks_recompute``, in the same transaction as whatever changed its
+    inputs: a recorded event date, the case's state (which decides what is not required), or the
+    partnership's calendar and timescale overrides (``cspr clocks recompute``). What depends on today (overdue,
+    due soon, a minimum period run out) is not stored: it is derived from these dates when read, so a row
+    never goes stale just because a day passed.
+    """
+
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", "Deadline"
+        MINIMUM_PERIOD = "minimum_period", "Minimum period"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    milestone = models.CharField(max_length=60, help_text="The cspr.timescales milestone id, e.g. rapid-review.")
+    label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DEADLINE)
+    position = models.PositiveSmallIntegerField(default=0, help_text="The milestone's place in its process.")
+    start = models.DateField(null=True, blank=True)
+    statutory_due = models.DateField(null=True, blank=True)
+    effective_due = models.DateField(null=True, blank=True, help_text="After pauses and extensions.")
+    due_soon_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first day the clock counts as due soon: the process's due-soon window in working days.",
+    )
+    met_on = models.DateField(null=True, blank=True)
+    not_required = models.BooleanField(default=False)
+    paused = models.BooleanField(default=False)
+    breached = models.BooleanField(default=False, help_text="A minimum period that ended early.")
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["case", "milestone"], name="case_clock_unique_milestone")]
+        indexes = [
+            models.Index(fields=["effective_due"], name="case_clock_due"),
+            models.Index(fields=["milestone", "effective_due"], name="case_clock_milestone_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} {self.effective_due}"

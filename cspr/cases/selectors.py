@@ -29,11 +29,11 @@ from cspr.cases.models import (
     Case,
     CaseState,
     Decision,
-    PanelSending,
     RapidReview,
     RapidReviewAudit,
     Referral,
 )
+from cspr.cases.visibility import case_policy
 from cspr.core.errors import NotFound
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
@@ -52,7 +52,7 @@ def cases_for_user(*, user: Any) -> QuerySet[Case]:
 
 def sees_whole_case(user: Any, case: Case) -> bool:
     """True for the partnership's own people; False for the Panel, which sees only what was sent to it."""
-    return case.partnership_id in access_for(user).partnership_wide_ids()
+    return case_policy(user=user, case=case).whole
 
 
 def case_get(*, user: Any, case_id: int, log_read: bool = True, request: Any = None) -> Case:
@@ -81,78 +81,37 @@ def case_read_record(*, user: Any, case: Case, page: str, request: Any = None) -
 
 def case_audit_trail(*, user: Any, case: Case) -> QuerySet[Any]:
     """Only those who see every case of the partnership see its trail (not the Panel)."""
-    if not sees_whole_case(user, case):
+    if not case_policy(user=user, case=case).sees_local_detail:
         raise NotFound("No case with that reference is available to you.")
     return audit_events_for_object(object_type="cases.case", object_ids=[str(case.pk)])
 
 
-# The clocks of what the partnership owes the Panel, or the public: the Panel reads these. Local clocks (agency
-# summaries by working day 10, the NSPCC copy) and the partners' own duties (informing the partners) are the
-# partnership's business, not the Panel's.
-PANEL_CLOCKS = frozenset({"notify-panel", "rapid-review", "final-report-to-panel", "lcspr-published", "keep-published"})
-
-
 def clock_rows_for(*, user: Any, case: Case) -> list[dict[str, Any]]:
-    """The case's clocks as the reader may see them: all of them for the partnership's own people, the
-    :data:`PANEL_CLOCKS` for the Panel."""
+    """The case's clocks as the reader may see them (visibility.CasePolicy.sees_clock)."""
     from cspr.cases.clocks import clock_rows
 
-    rows = clock_rows(case)
-    if sees_whole_case(user, case):
-        return rows
-    return [row for row in rows if row["id"] in PANEL_CLOCKS]
+    policy = case_policy(user=user, case=case)
+    return [row for row in clock_rows(case) if policy.sees_clock(row["id"])]
 
 
 def rapid_review_for(*, user: Any, case: Case) -> RapidReview | None:
-    """The rapid review if the reader may read it: the partnership's own people always, the Panel once it was
-    sent to it (DOMAIN.md step 5)."""
-    rr = RapidReview.objects.filter(case=case).first()
-    if rr is None or not (sees_whole_case(user, case) or rr.sent_on is not None):
-        return None
-    return rr
-
-
-def decision_sent_to_panel(decision: Decision) -> bool:
-    """Whether this round went to the Panel. The first round goes with the rapid review; a later round, after a
-    challenge, goes only when the partners send their justification, which ``decision_send_justification``
-    writes in the same step (until then its votes and the scrutineer's advice are the partners' meeting)."""
-    if decision.status != Decision.Status.DECIDED:
-        return False
-    return decision.round == 1 or bool(decision.justification.strip())
+    """The rapid review if the reader may read it (visibility.CasePolicy.sees_rapid_review)."""
+    return case_policy(user=user, case=case).rapid_review()
 
 
 def decisions_for(*, user: Any, case: Case) -> list[Decision]:
-    """The rounds of the decision the reader may see, in order: every round for the partnership's own people;
-    for the Panel, once the rapid review was sent, the rounds that were sent to it (decision_sent_to_panel)."""
-    decisions = list(
-        Decision.objects.filter(case=case).prefetch_related("votes__decision_maker", "family_communications")
-    )
-    decisions.sort(key=lambda d: d.round)
-    if sees_whole_case(user, case):
-        return decisions
-    if rapid_review_for(user=user, case=case) is None:
-        return []
-    return [d for d in decisions if decision_sent_to_panel(d)]
+    """The rounds of the decision the reader may see, in order (visibility.CasePolicy.decisions)."""
+    return case_policy(user=user, case=case).decisions()
 
 
 def decision_in_full(*, user: Any, case: Case, decision: Decision) -> bool:
-    """Whether the reader sees the round's votes, the scrutineer's advice and the composed rationale. The
-    Panel was sent those for the first round (they are in the rapid review report); for a later round it was
-    sent the outcome, whether it was kept or changed, and the justification."""
-    return decision.round == 1 or sees_whole_case(user, case)
+    """Whether the reader sees the round's votes, advice and rationale (visibility.CasePolicy)."""
+    return case_policy(user=user, case=case).decision_in_full(decision)
 
 
 def attachments_for(*, user: Any, case: Case) -> QuerySet[Attachment]:
-    """The case's attachments the reader may see and download. The partnership's own people: all. The Panel:
-    those that were part of the notification when it was sent, and those that existed when the rapid review
-    or a justification was sent (PanelSending.attachment_ids); nothing added afterwards."""
-    attachments = Attachment.objects.filter(case=case).select_related("uploaded_by")
-    if sees_whole_case(user, case):
-        return attachments
-    if case.sent_to_panel_at is None:
-        return attachments.none()
-    sent = {pk for ids in PanelSending.objects.filter(case=case).values_list("attachment_ids", flat=True) for pk in ids}
-    return attachments.filter(Q(uploaded_at__lte=case.sent_to_panel_at) | Q(pk__in=sent))
+    """The case's attachments the reader may see and download (visibility.CasePolicy.attachments)."""
+    return case_policy(user=user, case=case).attachments()
 
 
 def case_home_summary(*, user: Any) -> list[dict[str, Any]]:
@@ -203,9 +162,11 @@ class PanelFilters:
 def panel_cases(*, user: Any, filters: PanelFilters | None = None, today: datetime.date | None = None) -> list[Case]:
     """Cases sent to the Panel, across all partnerships, filtered as the Panel asks (issue: the Panel's side).
 
-    ``overdue``: the rapid review was not sent to the Panel by its 15-working-day due date.
+    ``overdue``: the rapid review was not sent to the Panel by its 15-working-day due date, read from the stored
+    clocks in the same query as the list (DESIGN.md rule 8: due dates are read from the stored clocks).
     """
-    from cspr.cases.clocks import case_clocks
+    from cspr.cases.clocks import met_late_q, overdue_q
+    from cspr.cases.models import CaseClock
 
     access = access_for(user)
     if not access.is_panel:
@@ -220,15 +181,12 @@ def panel_cases(*, user: Any, filters: PanelFilters | None = None, today: dateti
         qs = qs.filter(notification__nature=filters.nature)
     if filters.state:
         qs = qs.filter(state=filters.state)
-    cases = list(qs.distinct().order_by("-sent_to_panel_at"))
     if filters.overdue:
-        today = today or timezone.localdate()
-        cases = [
-            c
-            for c in cases
-            if any(k.id == "rapid-review" and k.status in {"overdue", "met_late"} for k in case_clocks(c, today=today))
-        ]
-    return cases
+        late = CaseClock.objects.filter(
+            overdue_q(today or timezone.localdate()) | met_late_q(), milestone="rapid-review"
+        )
+        qs = qs.filter(pk__in=late.values("case_id"))
+    return list(qs.distinct().order_by("-sent_to_panel_at"))
 
 
 def rr_audits_for_user(*, user: Any) -> QuerySet[RapidReviewAudit]:
@@ -249,22 +207,42 @@ def rr_audit_get(*, user: Any, audit_id: int) -> RapidReviewAudit:
 def deadlines_for_user(*, user: Any, today: datetime.date | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """Each open case's next open statutory clock, soonest first: the business manager's "what is due".
 
-    Only for people who see whole cases (the Panel has its own list)."""
-    from cspr.cases.clocks import case_clocks
+    Only for people who see whole cases (the Panel has its own list). One query whatever the number of cases:
+    the stored clocks, each case's soonest open one picked by a window over the case (DESIGN.md rule 8: due
+    dates are read from the stored clocks). ``row["clock"]`` is a ``cspr.cases.clocks.StoredClock``."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    from cspr.cases.clocks import StoredClock, case_calendar, open_clocks_q
+    from cspr.cases.models import CaseClock
+    from cspr.timescales import WorkingCalendar
 
     access = access_for(user)
     wide = access.partnership_wide_ids()
     if not wide:
         return []
+    today = today or timezone.localdate()
     closed = {CaseState.NO_FURTHER_ACTION, CaseState.CLOSED, CaseState.NO_REVIEW}
+    soonest = (
+        CaseClock.objects.filter(open_clocks_q(today), effective_due__isnull=False, case__partnership_id__in=wide)
+        .exclude(case__state__in=closed)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("case_id")], order_by=[F("effective_due").asc(), F("position").asc()]
+            )
+        )
+        .filter(rank=1)
+        .select_related("case__partnership")
+        .defer("case__summary")  # the list shows the reference and pseudonym; the summary stays encrypted
+        .order_by("effective_due", "-case__created_at", "-case_id")[:limit]
+    )
+    calendars: dict[int, WorkingCalendar] = {}
     rows: list[dict[str, Any]] = []
-    for case in Case.objects.filter(partnership_id__in=wide).exclude(state__in=closed).select_related("partnership"):
-        open_clocks = [k for k in case_clocks(case, today=today) if k.status.is_open and k.effective_due]
-        if open_clocks:
-            clock = min(open_clocks, key=lambda k: k.effective_due)  # type: ignore[arg-type, return-value]
-            rows.append({"case": case, "clock": clock})
-    rows.sort(key=lambda r: r["clock"].effective_due)
-    return rows[:limit]
+    for row in soonest:
+        calendar = calendars.get(row.case.partnership_id) or case_calendar(row.case)
+        calendars[row.case.partnership_id] = calendar
+        rows.append({"case": row.case, "clock": StoredClock.from_row(row, today=today, calendar=calendar)})
+    return rows
 
 
 def published_report_id(*, user: Any, case: Case) -> int | None:

@@ -1,21 +1,25 @@
-"""The case state machine (DESIGN.md rule 3): a table of allowed moves, a guard per move, and one service.
+"""The case state machine (DESIGN.md rule 3): the case's table of allowed moves, a guard per move, on the
+generic :class:`cspr.workflow.Machine`, and one service, ``case_transition``.
 
 A move not in the table, or one whose guard fails, raises IllegalTransition with a message that says what
-must happen first. Nothing else in the product assigns ``Case.state``.
+must happen first. Nothing else in the product assigns ``Case.state``. The guards ask the pure statutory rules
+(``cases.rules``) and the models only: the state machine imports no service.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
+from django.http import HttpRequest
 
-from cspr.audit.services import audit_record
-from cspr.cases.models import Case, CaseDate, CaseState, Decision, Notification, RapidReview, Referral
-from cspr.core.errors import IllegalTransition
+from cspr.cases.clocks import case_calendar, case_process, clocks_recompute
+from cspr.cases.models import Case, CaseDate, CaseState, Decision, Notification, PanelResponse, RapidReview, Referral
+from cspr.cases.rules.eligibility import assess
+from cspr.cases.rules.publication import publication_timing_error
+from cspr.cases.rules.regulation11 import criteria_unanswered, criterion_reasons_error
+from cspr.timescales.milestones import FINAL_REPORT_SENT, PUBLISHED
+from cspr.workflow import Machine
+from cspr.workflow import Move as _Move
 
 S = CaseState
 
@@ -35,8 +39,6 @@ def _notification_sent(case: Case) -> str | None:
 
 
 def _no_rapid_review_needed(case: Case) -> str | None:
-    from cspr.cases.eligibility import assess
-
     notification = Notification.objects.filter(case=case).first()
     if notification is None or notification.sent_on is None:
         return "Record the date the notification was sent to the Panel first."
@@ -53,8 +55,6 @@ def _rapid_review_ready(case: Case) -> str | None:
         return "Record the rapid review's recommendation and its reasons before the partners decide."
     # Regulation 11 and Working Together 2023 ch.5: the partners decide on the criteria and the circumstances
     # to weigh, so each is answered, with reasons where the answer needs them, before the decision.
-    from cspr.cases.services.rapid_review import criteria_unanswered, criterion_reasons_error
-
     missing = criteria_unanswered(rr.criteria)
     if missing:
         return (
@@ -106,26 +106,21 @@ def _justification_ready(case: Case) -> str | None:
 
 
 def _final_report_published(case: Case) -> str | None:
-    from cspr.cases.services.publication import publication_timing_error
-
-    dates = {d.event: d.date for d in CaseDate.objects.filter(case=case, event__in=("final_report_sent", "published"))}
-    if "final_report_sent" not in dates or "published" not in dates:
+    dates = {d.event: d.date for d in CaseDate.objects.filter(case=case, event__in=(FINAL_REPORT_SENT, PUBLISHED))}
+    if FINAL_REPORT_SENT not in dates or PUBLISHED not in dates:
         return "Record the date the final report was sent to the Panel and the date it was published first."
-    return publication_timing_error(case, dates["final_report_sent"], dates["published"])
+    return publication_timing_error(case_process(case), case_calendar(case), dates[FINAL_REPORT_SENT], dates[PUBLISHED])
 
 
-def _always(case: Case) -> str | None:
+def _panel_chose_national_review(case: Case) -> str | None:
+    # Working Together 2023 ch.5: the Panel decides whether it carries out a national review.
+    response = case.panel_responses.order_by("-recorded_at", "-pk").first()
+    if response is None or response.national_review != PanelResponse.NationalReview.YES:
+        return "The Panel has not said it will carry out a national review."
     return None
 
 
-Guard = Callable[[Case], str | None]
-
-
-@dataclass(frozen=True)
-class Move:
-    to: CaseState
-    label: str
-    guard: Guard
+Move = _Move[Case, CaseState]
 
 
 TRANSITIONS: dict[CaseState, list[Move]] = {
@@ -142,7 +137,7 @@ TRANSITIONS: dict[CaseState, list[Move]] = {
     S.DECISION: [Move(S.SENT_TO_PANEL, "Rapid review and decision sent to the Panel", _decided_and_sent)],
     S.SENT_TO_PANEL: [
         Move(S.LOCAL_REVIEW, "Panel agreed: local review", _panel_agreed),
-        Move(S.NATIONAL_REVIEW, "Panel will carry out a national review", _always),
+        Move(S.NATIONAL_REVIEW, "Panel will carry out a national review", _panel_chose_national_review),
         Move(S.LEARNING_REVIEW, "Panel agreed: learning review", _panel_agreed),
         Move(S.NO_REVIEW, "Panel agreed: no review", _panel_agreed),
         Move(S.PANEL_CHALLENGED, "Panel challenged the decision", _panel_challenged),
@@ -153,46 +148,24 @@ TRANSITIONS: dict[CaseState, list[Move]] = {
 }
 
 
+CASE_MACHINE: Machine[Case, CaseState] = Machine(
+    model=Case,
+    states=CaseState,
+    moves=TRANSITIONS,
+    audit_action="case.state_changed",
+    partnership=lambda case: case.partnership_id,
+    # DESIGN.md rule 8: the stage decides which clocks are not required, so they are recomputed with the move.
+    after_move=lambda case: clocks_recompute(case=case),
+)
+
+
 def allowed_moves(case: Case) -> list[Move]:
-    return TRANSITIONS.get(CaseState(case.state), [])
+    return list(CASE_MACHINE.allowed(case))
 
 
-def case_transition(*, actor: Any, case: Case, to: CaseState | str, request: Any = None) -> Case:
+def case_transition(*, actor: Any, case: Case, to: CaseState | str, request: HttpRequest | None = None) -> Case:
     """Move ``case`` to ``to`` if the table allows it and the move's guard passes; audit the move.
 
     Called by the services of each step (inside their transaction), never by views directly.
     """
-    to = CaseState(to)
-    current = CaseState(case.state)
-    move = next((m for m in TRANSITIONS.get(current, []) if m.to == to), None)
-    if move is None:
-        raise IllegalTransition(
-            f"A case cannot go from '{current.label}' to '{to.label}'."
-            + (
-                " Next it can go to: " + ", ".join(m.to.label for m in TRANSITIONS[current]) + "."
-                if TRANSITIONS.get(current)
-                else " This is a final stage."
-            )
-        )
-    problem = move.guard(case)
-    if problem:
-        raise IllegalTransition(problem)
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if locked.state != current:
-            raise IllegalTransition("Someone else moved this case on while you were working. Reload the page.")
-        locked.state = to.value
-        locked.updated_at = timezone.now()
-        locked.version += 1
-        locked.save(update_fields=["state", "updated_at", "version"])
-        audit_record(
-            actor=actor,
-            action="case.state_changed",
-            partnership=case.partnership_id,
-            target=case,
-            before={"state": current.value},
-            after={"state": to.value},
-            request=request,
-        )
-    case.state, case.version, case.updated_at = locked.state, locked.version, locked.updated_at
-    return case
+    return CASE_MACHINE.move(actor=actor, obj=case, to=to, request=request)

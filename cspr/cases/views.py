@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,7 +20,6 @@ from django.utils import timezone
 
 from cspr.cases import selectors, services
 from cspr.cases.clocks import clock_rows
-from cspr.cases.eligibility import assess
 from cspr.cases.forms import (
     AgencyRequestForm,
     ChildForm,
@@ -45,7 +45,10 @@ from cspr.cases.models import (
     Referral,
 )
 from cspr.cases.next_steps import next_steps
-from cspr.cases.services.rapid_review import CIRCUMSTANCES, CRITERIA, SECTION_FIELDS, record_version
+from cspr.cases.rules.eligibility import assess
+from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
+from cspr.cases.services.rapid_review import SECTION_FIELDS, record_version
+from cspr.cases.visibility import Action, CasePolicy, case_policy
 from cspr.core.drafts import draft_as_querydict, draft_data_from_post, draft_done, draft_get, draft_save
 from cspr.core.errors import NotFound, ServiceError, StaleEdit
 from cspr.partnerships.models import Membership, Organisation, Partnership, User
@@ -59,6 +62,49 @@ def get_case(request: HttpRequest, case_id: int, *, log_read: bool = False) -> C
         return selectors.case_get(user=request.user, case_id=case_id, log_read=log_read, request=request)
     except NotFound:
         raise Http404 from None
+
+
+class StepClosed(Exception):
+    """The reader's role may take this step, but not at the case's stage: the page says why instead."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
+def case_for_action(request: HttpRequest, case_id: int, action: Action) -> tuple[Case, CasePolicy]:
+    """The case and the reader's policy for a page that takes ``action`` (visibility.ACTIONS).
+
+    A case the reader cannot see, or an action their role never allows on it, is a 404, as if the page were
+    not there (rule 1: the Panel does not learn that a vote is under way). When their role allows it but the
+    case's stage does not, opening the page (GET) goes back to the case page with the reason; a form posted
+    anyway reaches the service, which refuses it with the same reason and keeps what was typed (rule 5)."""
+    case = get_case(request, case_id)
+    policy = case_policy(user=request.user, case=case)
+    if not policy.role_allows(action):
+        raise Http404
+    why_not = policy.why_not(action)
+    if why_not and request.method != "POST":
+        messages.info(request, why_not)
+        raise StepClosed(redirect("cases:detail", case.pk))
+    return case, policy
+
+
+def action_view(action: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorate a case page that takes ``action``: the view gets the case (see ``case_for_action``)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, case_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                case, _ = case_for_action(request, case_id, action)
+            except StepClosed as closed:
+                return closed.response
+            return view(request, case, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 # The hidden field a versioned form carries: the version of the record the page was read at, by which a
@@ -268,14 +314,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case(request, case_id, log_read=True)
-    whole = selectors.sees_whole_case(request.user, case)
-    access = access_for(request.user)
+    # What the reader may see of each step, and which steps they may take, is the case's policy
+    # (cases/visibility.py), so the page, the API and the documents show the Panel the same: what was sent to
+    # it, never a round still being decided (docs/cases.md).
+    policy = case_policy(user=request.user, case=case)
+    whole = policy.sees_local_detail
     notification = Notification.objects.filter(case=case).first()
-    # What the reader may see of each step comes from the selectors, so the page, the API and the documents
-    # show the Panel the same: what was sent to it, never a round still being decided (docs/cases.md).
-    rr = selectors.rapid_review_for(user=request.user, case=case)
-    rr_visible = rr is not None
-    decisions = selectors.decisions_for(user=request.user, case=case)
+    rr = policy.rapid_review()
+    decisions = policy.decisions()
     similar = []
     if whole and rr is not None:
         from cspr.library.selectors import similar_reviews_for_text
@@ -297,29 +343,26 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             "whole": whole,
-            "access": access,
-            "is_manager": access.has_role(case.partnership_id, Role.BUSINESS_MANAGER),
+            **policy.flags(),
             "referral": Referral.objects.filter(case=case).first() if whole else None,
             "notification": notification,
             "eligibility": assess(notification, list(case.children.all())) if notification else None,
             "children": case.children.all() if whole else [],
-            "rr": rr if rr_visible else None,
+            "rr": rr,
             "criteria": CRITERIA,
             "circumstances": CIRCUMSTANCES,
             "requests": case.agency_requests.select_related("organisation", "contributor") if whole else [],
-            "episodes": case.episodes.all() if rr_visible else [],
-            "actions": case.immediate_actions.all() if rr_visible else [],
+            "episodes": case.episodes.all() if rr is not None else [],
+            "actions": case.immediate_actions.all() if rr is not None else [],
             "decisions": decisions,
-            "summary_only_rounds": [
-                d.round for d in decisions if not selectors.decision_in_full(user=request.user, case=case, decision=d)
-            ],
-            "panel_responses": case.panel_responses.all() if rr_visible or access.is_panel else [],
+            "summary_only_rounds": [d.round for d in decisions if not policy.decision_in_full(d)],
+            "panel_responses": case.panel_responses.all() if policy.sees_panel_responses else [],
             "clocks": selectors.clock_rows_for(user=request.user, case=case),
             # The Panel is told its own next step, not how far the partners' meeting has got.
-            "steps": [s for s in next_steps(case, request.user) if whole or s.who == "National Panel"],
+            "steps": [s for s in next_steps(case, request.user, policy) if whole or s.who == "National Panel"],
             "similar": similar,
-            "documents": rr_visible,
-            "attachments": selectors.attachments_for(user=request.user, case=case),
+            "documents": policy.sees_documents,
+            "attachments": policy.attachments(),
             "published_report_id": selectors.published_report_id(user=request.user, case=case),
         },
     )
@@ -344,7 +387,7 @@ def case_calendar(request: HttpRequest, case_id: int) -> HttpResponse:
     from cspr.timescales import milestones_to_ics
 
     case = get_case(request, case_id)
-    if not selectors.sees_whole_case(request.user, case):
+    if not case_policy(user=request.user, case=case).sees_local_detail:
         raise Http404
     body = milestones_to_ics(
         case_reference=f"{case.reference} {case.pseudonym}",
@@ -402,9 +445,8 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def referral_screen(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case(request, case_id)
+@action_view(Action.SCREEN)
+def referral_screen(request: HttpRequest, case: Case) -> HttpResponse:
     referral = Referral.objects.filter(case=case).first()
     if referral is None:
         raise Http404
@@ -531,11 +573,10 @@ def _place_notification_errors(exc: ServiceError, form: forms.Form, children: li
         form.add_error(None, exc.message)
 
 
-@login_required
-def notification_edit(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case(request, case_id)
+@action_view(Action.CHANGE_NOTIFICATION)
+def notification_edit(request: HttpRequest, case: Case) -> HttpResponse:
     notification = Notification.objects.filter(case=case).first()
-    if notification is None or not selectors.sees_whole_case(request.user, case):
+    if notification is None:
         raise Http404
     initial = {name: getattr(notification, name) for name in NotificationForm.base_fields if name != "version"}
     initial["in_area"] = {True: "yes", False: "no"}.get(notification.in_area, "")  # type: ignore[arg-type]
@@ -582,9 +623,8 @@ def notification_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def notification_sent(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case(request, case_id)
+@action_view(Action.SEND_NOTIFICATION)
+def notification_sent(request: HttpRequest, case: Case) -> HttpResponse:
     form = NotificationSentForm(request.POST or None, initial={"sent_on": timezone.localdate()})
     if (
         request.method == "POST"
@@ -612,11 +652,10 @@ def notification_sent(request: HttpRequest, case_id: int) -> HttpResponse:
 # --- rapid review -------------------------------------------------------------------------------------------
 
 
-@login_required
-def rapid_review_edit(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case(request, case_id)
+@action_view(Action.CHANGE_RAPID_REVIEW)
+def rapid_review_edit(request: HttpRequest, case: Case) -> HttpResponse:
     rr = RapidReview.objects.filter(case=case).first()
-    if rr is None or not selectors.sees_whole_case(request.user, case):
+    if rr is None:
         raise Http404
     initial: dict[str, Any] = {name: getattr(rr, name) for name in SECTION_FIELDS}
     for code, item in (rr.criteria or {}).items():
@@ -660,6 +699,7 @@ def rapid_review_edit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _simple_case_form(
+    action: Action,
     form_class: type[forms.Form],
     title: str,
     submit: str,
@@ -674,12 +714,11 @@ def _simple_case_form(
     ``today_fields`` are date questions whose usual answer is today, filled in to save typing. The draft is
     restored and long text autosaves through ``form_page`` (rule 5), so no page built here can forget it."""
 
-    @login_required
-    def view(request: HttpRequest, case_id: int) -> HttpResponse:
-        # Every page built here is the partnership's own work (requests, chronology, actions, advice, the
-        # family, the justification): the Panel and anyone else who sees only part of a case gets 404, not a
-        # form that shows local dates and the partnership's contributors (rule 1).
-        case = _whole_case(request, case_id)
+    @action_view(action)
+    def view(request: HttpRequest, case: Case) -> HttpResponse:
+        # Every page built here is one of the partnership's own steps (requests, chronology, actions, advice,
+        # the family, the justification): whoever's role does not take the step, the Panel included, gets 404,
+        # not a form that shows local dates and the partnership's contributors (rule 1).
         initial: dict[str, Any] = {name: timezone.localdate() for name in today_fields}
         form = form_class(request.POST or None, initial=initial)
         if prepare:
@@ -737,6 +776,7 @@ def _prepare_request_form(request: HttpRequest, case: Case, form: forms.Form) ->
 
 
 agency_request_new = _simple_case_form(
+    Action.ASK_AGENCY,
     AgencyRequestForm,
     "Ask an agency for a summary of its involvement",
     "Send request",
@@ -746,6 +786,7 @@ agency_request_new = _simple_case_form(
     prepare=_prepare_request_form,
 )
 episode_add = _simple_case_form(
+    Action.CHANGE_CHRONOLOGY,
     EpisodeForm,
     "Add a key practice episode",
     "Add episode",
@@ -753,6 +794,7 @@ episode_add = _simple_case_form(
     services.episode_add,
 )
 immediate_action_add = _simple_case_form(
+    Action.CHANGE_CHRONOLOGY,
     ImmediateActionForm,
     "Record an immediate action",
     "Add action",
@@ -761,23 +803,13 @@ immediate_action_add = _simple_case_form(
 )
 
 
-def _whole_case(request: HttpRequest, case_id: int) -> Case:
-    case = get_case(request, case_id)
-    if not selectors.sees_whole_case(request.user, case):
-        raise Http404
-    return case
-
-
-def _case_entry[Entry: (Episode, ImmediateAction)](
-    request: HttpRequest, case_id: int, model: type[Entry], entry_id: int
-) -> tuple[Case, Entry]:
-    """The case and one of its chronology episodes or immediate actions, for the partnership's own people
-    only; anyone else, or an entry of another case, gets 404 (rule 1)."""
-    case = _whole_case(request, case_id)
+def _case_entry[Entry: (Episode, ImmediateAction)](case: Case, model: type[Entry], entry_id: int) -> Entry:
+    """One of the case's chronology episodes or immediate actions; an entry of another case is a 404 (rule 1).
+    The page's ``action_view`` has already let through only those who may change the chronology."""
     entry = model.objects.filter(case=case, pk=entry_id).first()
     if entry is None:
         raise Http404
-    return case, entry
+    return entry
 
 
 def _edit_entry(
@@ -804,10 +836,10 @@ def _edit_entry(
     return form_page(request, form=form, case=case, title=title, submit="Save changes", other_action=remove)
 
 
-@login_required
-def episode_edit(request: HttpRequest, case_id: int, episode_id: int) -> HttpResponse:
+@action_view(Action.CHANGE_CHRONOLOGY)
+def episode_edit(request: HttpRequest, case: Case, episode_id: int) -> HttpResponse:
     """Correct a chronology entry until the rapid review is sent (the service refuses after, with why)."""
-    case, episode = _case_entry(request, case_id, Episode, episode_id)
+    episode = _case_entry(case, Episode, episode_id)
     return _edit_entry(
         request,
         case,
@@ -822,10 +854,10 @@ def episode_edit(request: HttpRequest, case_id: int, episode_id: int) -> HttpRes
     )
 
 
-@login_required
-def immediate_action_edit(request: HttpRequest, case_id: int, action_id: int) -> HttpResponse:
+@action_view(Action.CHANGE_CHRONOLOGY)
+def immediate_action_edit(request: HttpRequest, case: Case, action_id: int) -> HttpResponse:
     """Correct an immediate action until the rapid review is sent."""
-    case, item = _case_entry(request, case_id, ImmediateAction, action_id)
+    item = _case_entry(case, ImmediateAction, action_id)
     return _edit_entry(
         request,
         case,
@@ -854,9 +886,9 @@ def _confirm_remove(
     )
 
 
-@login_required
-def episode_remove(request: HttpRequest, case_id: int, episode_id: int) -> HttpResponse:
-    case, episode = _case_entry(request, case_id, Episode, episode_id)
+@action_view(Action.CHANGE_CHRONOLOGY)
+def episode_remove(request: HttpRequest, case: Case, episode_id: int) -> HttpResponse:
+    episode = _case_entry(case, Episode, episode_id)
     return _confirm_remove(
         request,
         case,
@@ -871,9 +903,9 @@ def episode_remove(request: HttpRequest, case_id: int, episode_id: int) -> HttpR
     )
 
 
-@login_required
-def immediate_action_remove(request: HttpRequest, case_id: int, action_id: int) -> HttpResponse:
-    case, item = _case_entry(request, case_id, ImmediateAction, action_id)
+@action_view(Action.CHANGE_CHRONOLOGY)
+def immediate_action_remove(request: HttpRequest, case: Case, action_id: int) -> HttpResponse:
+    item = _case_entry(case, ImmediateAction, action_id)
     return _confirm_remove(
         request,
         case,
@@ -888,9 +920,9 @@ def immediate_action_remove(request: HttpRequest, case_id: int, action_id: int) 
 
 @login_required
 def rapid_review_submit(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case(request, case_id)
     if request.method != "POST":
         raise Http404
+    case, _ = case_for_action(request, case_id, Action.SUBMIT_FOR_DECISION)
     try:
         services.rapid_review_submit_for_decision(actor=request.user, case=case, request=request)
     except ServiceError as exc:

@@ -25,10 +25,19 @@ from cspr.cases.forms import (
     SentForm,
     VoteForm,
 )
-from cspr.cases.models import Decision, RapidReview
+from cspr.cases.models import Case, Decision, RapidReview
 from cspr.cases.services.notification import AGE_BANDS
 from cspr.cases.services.rr_audit import CHECKLIST, SCORES
-from cspr.cases.views import _simple_case_form, draft_context, form_page, get_case, run_service, states_for_filter
+from cspr.cases.views import (
+    _simple_case_form,
+    action_view,
+    draft_context,
+    form_page,
+    get_case,
+    run_service,
+    states_for_filter,
+)
+from cspr.cases.visibility import Action, case_policy
 from cspr.core.drafts import draft_done
 from cspr.core.errors import NotFound
 from cspr.partnerships.models import Partnership
@@ -36,9 +45,10 @@ from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
 
 
-@login_required
-def decision_vote(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case(request, case_id)
+@action_view(Action.VOTE)
+def decision_vote(request: HttpRequest, case: Case) -> HttpResponse:
+    """Only the decision makers reach this page: it shows the recommendation, the votes so far and the
+    scrutineer's advice of a round still being decided, which nobody else (the Panel above all) was sent."""
     decision = Decision.objects.filter(case=case).order_by("-round").first()
     if decision is None:
         raise Http404
@@ -71,6 +81,7 @@ def decision_vote(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 decision_advice = _simple_case_form(
+    Action.ADVISE,
     AdviceForm,
     "Advise the decision makers",
     "Send advice",
@@ -78,6 +89,7 @@ decision_advice = _simple_case_form(
     services.decision_record_scrutineer_advice,
 )
 decision_majority = _simple_case_form(
+    Action.DECIDE_BY_MAJORITY,
     MajorityForm,
     "Record the majority decision",
     "Record decision",
@@ -85,6 +97,7 @@ decision_majority = _simple_case_form(
     services.decision_close_by_majority,
 )
 family_told = _simple_case_form(
+    Action.TELL_FAMILY,
     FamilyForm,
     "Record telling the family",
     "Save",
@@ -95,6 +108,7 @@ family_told = _simple_case_form(
     "practitioner working with them. Download the letter from the case page.",
 )
 rapid_review_sent = _simple_case_form(
+    Action.SEND_RAPID_REVIEW,
     SentForm,
     "Record the rapid review as sent to the Panel",
     "Record as sent",
@@ -103,6 +117,7 @@ rapid_review_sent = _simple_case_form(
     today_fields=("sent_on",),
 )
 decision_justification = _simple_case_form(
+    Action.SEND_JUSTIFICATION,
     JustificationForm,
     "Send the partners' justification to the Panel",
     "Send to the Panel",
@@ -111,11 +126,8 @@ decision_justification = _simple_case_form(
 )
 
 
-@login_required
-def panel_response(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case(request, case_id)
-    if not access_for(request.user).is_panel:
-        raise Http404
+@action_view(Action.RESPOND_AS_PANEL)
+def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
     form = PanelResponseForm(request.POST or None, initial={"responded_on": timezone.localdate()})
     if (
         request.method == "POST"
@@ -156,10 +168,8 @@ def document_download(request: HttpRequest, case_id: int, kind: str, fmt: str) -
     case = get_case(request, case_id)
     if fmt not in downloads.CONTENT_TYPES:
         raise Http404
-    whole = selectors.sees_whole_case(request.user, case)
-    rr = RapidReview.objects.filter(case=case).first()
     try:
-        if kind == "rapid-review" and rr is not None and (whole or rr.sent_on is not None):
+        if kind == "rapid-review" and case_policy(user=request.user, case=case).sees_documents:
             body = documents.rapid_review_bytes(case, fmt)
         else:
             raise Http404
@@ -216,12 +226,9 @@ class FamilyLetterForm(forms.Form):
     )
 
 
-@login_required
-def family_letter(request: HttpRequest, case_id: int) -> HttpResponse:
+@action_view(Action.WRITE_FAMILY_LETTER)
+def family_letter(request: HttpRequest, case: Case) -> HttpResponse:
     """Write the letter telling the family of the decision and its reasons; the download is audited."""
-    case = get_case(request, case_id)
-    if not selectors.sees_whole_case(request.user, case):
-        raise Http404
     try:
         defaults = documents.family_letter_defaults(case, request.user)
     except documents.NotReady as exc:

@@ -1,7 +1,8 @@
 """Attachments: upload (validated before storing) and download (authorised, audited).
 
-Which attachments a reader may download is the selectors' ``attachments_for``: the Panel only those that
-were part of what was sent to it (DESIGN.md rule 1: anything else is a 404, as if it were not there)."""
+Which attachments a reader may download is the case's policy (``visibility.CasePolicy.attachments``): the
+Panel only those that were part of what was sent to it (DESIGN.md rule 1: anything else is a 404, as if it
+were not there)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from cspr.cases import downloads, selectors, services
+from cspr.cases import downloads, services
 from cspr.cases.forms import PublicationForm
-from cspr.cases.views import form_page, get_case, run_service
+from cspr.cases.models import Case
+from cspr.cases.views import action_view, form_page, get_case, run_service
+from cspr.cases.visibility import Action, case_policy
 
 
 class AttachmentForm(forms.Form):
@@ -25,11 +28,8 @@ class AttachmentForm(forms.Form):
     description = forms.CharField(label="What is it?", required=False, max_length=500)
 
 
-@login_required
-def attachment_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case(request, case_id)
-    if not selectors.sees_whole_case(request.user, case):
-        raise Http404
+@action_view(Action.ATTACH_FILE)
+def attachment_new(request: HttpRequest, case: Case) -> HttpResponse:
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -56,18 +56,15 @@ def attachment_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) -> HttpResponse:
     case = get_case(request, case_id)
-    attachment = selectors.attachments_for(user=request.user, case=case).filter(pk=attachment_id).first()
+    attachment = case_policy(user=request.user, case=case).attachments().filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
     return downloads.attachment_download(request, case=case, attachment=attachment)
 
 
-@login_required
-def review_publish(request: HttpRequest, case_id: int) -> HttpResponse:
+@action_view(Action.PUBLISH)
+def review_publish(request: HttpRequest, case: Case) -> HttpResponse:
     """Publish the local review's final report: the service checks the dates, the file and the declaration."""
-    case = get_case(request, case_id)
-    if not selectors.sees_whole_case(request.user, case):
-        raise Http404
     form = PublicationForm(request.POST or None, request.FILES or None, initial={"published_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -288,6 +288,17 @@ class WorkingCalendar:
                 remaining -= 1
         return d
 
+    def earliest_with_working_days_before(self, d: date, n: int) -> date:
+        """The first day whose ``n``-th working day back is on or after ``d``: the earliest date something may
+        happen when ``d`` must come at least ``n`` working days before it ("the report reaches the Panel 7
+        working days before publication": published on or after this date). It is the day after the
+        ``n``-th working day counted from ``d`` itself, so the days after a weekend's Friday count as well as
+        the Monday. One walk of the calendar, exactly inverse to ``add_working_days(result, -n) >= d``."""
+        _check_int(n)
+        if n < 1:
+            raise ValueError("n must be at least 1 working day")
+        return _step(self.add_working_days(_step(d, -1), n), 1)
+
     def working_days_between(self, a: date, b: date) -> int:
         """Signed number of working days walked from ``a`` to ``b``, not counting ``a``, counting ``b``.
 

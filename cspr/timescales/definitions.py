@@ -48,6 +48,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -219,6 +220,9 @@ class Milestone:
     roll: Roll = Roll.NONE
     process_id: str = ""
     settings_used: tuple[str, ...] = ()
+    # Owed to the national Panel (or the public) rather than the partnership's own business: the Panel reads
+    # these clocks on the cases sent to it.
+    panel: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +241,9 @@ class ProcessDefinition:
     settings: Mapping[str, Setting]
     milestones: tuple[Milestone, ...]
     origin: str = ""
+    # Milestones a case no longer owes once it reaches an outcome: (outcome, milestone ids, reason). The outcome
+    # is the caller's word for how the case ended (cspr.cases uses its stage names); the engine only matches it.
+    not_required: tuple[tuple[str, tuple[str, ...], str], ...] = ()
     _milestones_by_id: Mapping[str, Milestone] = field(default_factory=dict, repr=False, compare=False)
     _events_by_id: Mapping[str, Event] = field(default_factory=dict, repr=False, compare=False)
 
@@ -263,6 +270,10 @@ class ProcessDefinition:
     def milestone_ids(self) -> tuple[str, ...]:
         return tuple(m.id for m in self.milestones)
 
+    def not_required_at(self, outcome: str) -> dict[str, str]:
+        """The milestones a case that reached ``outcome`` does not owe, each with the reason shown beside it."""
+        return {m: reason for when, ids, reason in self.not_required if when == outcome for m in ids}
+
     @property
     def event_ids(self) -> tuple[str, ...]:
         return tuple(e.id for e in self.events)
@@ -285,7 +296,39 @@ def available_processes() -> list[str]:
 
 
 def load_process(name: str, overrides: Mapping[str, Any] | None = None) -> ProcessDefinition:
-    """Load a shipped process by id (``"england-cspr"``), applying a partnership's setting overrides."""
+    """Load a shipped process by id (``"england-cspr"``), applying a partnership's setting overrides.
+
+    Each (process, overrides) pair is parsed once and shared: every case's clocks ask for their process, and
+    re-reading the TOML for each would make a list of cases cost a parse per row (DESIGN.md rule 8). Sharing
+    is safe because a definition cannot be changed (frozen dataclasses, tuples and read-only mappings).
+    Overrides that cannot be a cache key (a list where a number belongs) are parsed, and refused, each time.
+    """
+    key = _overrides_key(overrides)
+    if key is None:
+        return _load_shipped(name, overrides)
+    return _load_shipped_cached(name, key)
+
+
+# (name, type name, value): the type is part of the key because True == 1 and hash(True) == hash(1), and
+# an override of True where a number belongs must still be refused rather than served the cached 1.
+_OverridesKey = tuple[tuple[str, str, object], ...]
+
+
+def _overrides_key(overrides: Mapping[str, Any] | None) -> _OverridesKey | None:
+    key = tuple(sorted(((name, type(value).__qualname__, value) for name, value in (overrides or {}).items()), key=str))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+@lru_cache(maxsize=256)
+def _load_shipped_cached(name: str, key: _OverridesKey) -> ProcessDefinition:
+    return _load_shipped(name, {setting: value for setting, _type, value in key} or None)
+
+
+def _load_shipped(name: str, overrides: Mapping[str, Any] | None) -> ProcessDefinition:
     known = available_processes()
     if name not in known:
         raise ProcessDefinitionError(
@@ -338,7 +381,9 @@ _TOP_KEYS: Final = {
     "settings",
     "events",
     "milestones",
+    "not_required",
 }
+_NOT_REQUIRED_KEYS: Final = {"when", "milestones", "reason"}
 _SETTING_KEYS: Final = {"default", "description", "check", "choices", "minimum", "maximum"}
 _EVENT_KEYS: Final = {"id", "label", "description"}
 _MILESTONE_KEYS: Final = {
@@ -355,6 +400,7 @@ _MILESTONE_KEYS: Final = {
     "description",
     "pausable",
     "roll",
+    "panel",
 }
 _START_KEYS: Final = {"event", "milestone", "date"}
 _SUPPORTED_FORMAT: Final = 1
@@ -436,6 +482,7 @@ class _Parser:
         event_ids = {e.id for e in events}
         milestones = self.parse_milestones(data.get("milestones"), settings, event_ids, process_id or "")
         ordered = self.order(milestones)
+        not_required = self.parse_not_required(data.get("not_required", []), {m.id for m in milestones})
         if self.errors:
             raise ProcessDefinitionError(self.source, self.errors)
         assert process_id is not None and title is not None and source is not None and nation is not None
@@ -449,6 +496,7 @@ class _Parser:
             settings=MappingProxyType(settings),
             milestones=tuple(ordered),
             origin=self.source,
+            not_required=not_required,
             _milestones_by_id=MappingProxyType({m.id: m for m in ordered}),
             _events_by_id=MappingProxyType({e.id: e for e in events}),
         )
@@ -572,6 +620,32 @@ class _Parser:
             events.append(Event(event_id, label, str(spec.get("description", ""))))
         return events
 
+    def parse_not_required(self, raw: Any, milestone_ids: set[str]) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+        """``[[not_required]]`` tables: ``when`` (an outcome), ``milestones`` (ids) and ``reason``."""
+        if not isinstance(raw, list):
+            self.error("not_required", "must be a list of [[not_required]] tables")
+            return ()
+        entries: list[tuple[str, tuple[str, ...], str]] = []
+        for index, spec in enumerate(raw):
+            where = f"not_required[{index}]"
+            if not isinstance(spec, Mapping):
+                self.error(where, "must be a table")
+                continue
+            self.unknown_keys(spec, _NOT_REQUIRED_KEYS, where)
+            when = self.text(spec, "when", where)
+            reason = self.text(spec, "reason", where)
+            ids = spec.get("milestones")
+            if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+                self.error(f"{where}.milestones", "must be a non-empty list of milestone ids")
+                continue
+            unknown = [i for i in ids if i not in milestone_ids]
+            if unknown:
+                self.error(f"{where}.milestones", f"unknown milestone {unknown[0]!r}")
+                continue
+            if when is not None and reason is not None:
+                entries.append((when, tuple(ids), reason))
+        return tuple(entries)
+
     # -- milestones -------------------------------------------------------------------------------------
 
     def parse_milestones(
@@ -637,6 +711,7 @@ class _Parser:
         description = self.text(spec, "description", where, required=False) or ""
         statutory = self.flag(spec, "statutory", where)
         pausable = self.flag(spec, "pausable", where, default=False)
+        panel = self.flag(spec, "panel", where, default=False)
         kind = self.choice(spec, "kind", where, MilestoneKind, MilestoneKind.DEADLINE)
         roll = self.choice(spec, "roll", where, Roll, Roll.NONE)
         start = self.parse_start(spec.get("start"), f"{where}.start", event_ids, milestone_ids, milestone_id)
@@ -684,6 +759,7 @@ class _Parser:
             roll=roll,
             process_id=process_id,
             settings_used=settings_used,
+            panel=bool(panel),
         )
 
     def choice[E: StrEnum](self, spec: Mapping[str, Any], key: str, where: str, enum: type[E], default: E) -> E | None:

@@ -27,8 +27,8 @@ from cspr.cases.models import (
     RapidReview,
     ReviewOption,
 )
+from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
 from cspr.cases.services.notification import AGE_BANDS
-from cspr.cases.services.rapid_review import CIRCUMSTANCES, CRITERIA
 from cspr.cases.services.rr_audit import CHECKLIST, SCORES
 from cspr.partnerships.services import api_token_create
 from cspr.timescales import WorkingCalendar

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cspr.cases import services
 from cspr.cases.models import AgencyRequest, Case
-from cspr.cases.services.rapid_review import CIRCUMSTANCES
+from cspr.cases.rules.regulation11 import CIRCUMSTANCES
 from cspr.partnerships.models import Organisation
 from cspr.partnerships.roles import Role
 

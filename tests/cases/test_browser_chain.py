@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from cspr.cases.models import Case, Referral
-from cspr.cases.services.rapid_review import CIRCUMSTANCES
+from cspr.cases.rules.regulation11 import CIRCUMSTANCES
 from cspr.partnerships.demo import DEMO_PASSWORD, current_code, load_demo
 from tests.browser import assert_accessible
 

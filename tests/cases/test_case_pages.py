@@ -64,15 +64,19 @@ def test_business_manager_pages_render(demo):
     notifying = demo["Child B@northshire-riverside"]
     body = c.get(f"/cases/{notifying.pk}/notification/").content.decode()
     assert "Is it notifiable?" in body and "Demo Child Bee" in body
+    assert c.get(f"/cases/{notifying.pk}/notification/sent/").status_code == 200
     rr_case = demo["Child C@northshire-riverside"]
     for path in (
         "rapid-review/",
         "rapid-review/requests/new/",
         "rapid-review/episodes/new/",
         "rapid-review/actions/new/",
-        "notification/sent/",
     ):
         assert c.get(f"/cases/{rr_case.pk}/{path}").status_code == 200, path
+    # Sent already: the page goes back to the case, which says why, rather than offer a form that must fail.
+    again = c.get(f"/cases/{rr_case.pk}/notification/sent/", follow=True)
+    assert again.redirect_chain[-1][0] == f"/cases/{rr_case.pk}/"
+    assert "The notification has already been recorded as sent." in again.content.decode()
     detail = c.get(f"/cases/{rr_case.pk}/").content.decode()
     assert "Attendance fell to 82%" in detail and "How this date was worked out" in detail
     assert c.get("/cases/").status_code == 200 and c.get("/rapid-review-audits/").status_code == 200

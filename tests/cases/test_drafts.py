@@ -90,7 +90,6 @@ def pages(chain: dict[str, Any]) -> dict[str, tuple[Any, str]]:
     manager, p = chain["manager"], chain["partnership"]
     referred = services.referral_submit(actor=chain["health"], partnership=p, what_happened="x", who_was_harmed="y")
     notifying = services.case_open(actor=manager, partnership=p, summary="Being notified")
-    reviewing = ready_case(chain)  # decided and sent to the Panel below
     in_review = notified_case(chain)
     item = services.agency_request_create(
         actor=manager,
@@ -103,9 +102,42 @@ def pages(chain: dict[str, Any]) -> dict[str, tuple[Any, str]]:
         actor=manager, case=in_review, date=datetime.date.today(), agency="Health", what_happened="Seen"
     )
     action = services.immediate_action_add(actor=manager, case=in_review, action="Safety plan", by_whom="CSC")
-    for who in ("la", "police", "icb"):
-        services.decision_record_vote(actor=chain[who], case=reviewing, option="local_review", rationale="Agreed")
+    # Each decision form on a case at the step where it is used (the policy sends anyone else back).
+    voting = ready_case(chain)
+    split = ready_case(chain)  # the partners disagree: the scrutineer advises
+    for who, option in (("la", "local_review"), ("police", "no_review"), ("icb", "no_review")):
+        services.decision_record_vote(actor=chain[who], case=split, option=option, rationale="Split")
+    revoting = ready_case(chain)  # advised: the majority may decide
+    for who, option in (("la", "local_review"), ("police", "no_review"), ("icb", "no_review")):
+        services.decision_record_vote(actor=chain[who], case=revoting, option=option, rationale="Split")
+    services.decision_record_scrutineer_advice(actor=chain["scrutineer"], case=revoting, advice="Weigh it")
+    decided = ready_case(chain)  # decided, not yet sent
+    reviewing = ready_case(chain)  # decided and sent to the Panel
+    for case in (decided, reviewing):
+        for who in ("la", "police", "icb"):
+            services.decision_record_vote(actor=chain[who], case=case, option="local_review", rationale="Agreed")
     services.rapid_review_record_sent(actor=manager, case=reviewing, sent_on=datetime.date.today())
+    challenged = ready_case(chain)  # challenged by the Panel and decided again
+    for who in ("la", "police", "icb"):
+        services.decision_record_vote(actor=chain[who], case=challenged, option="local_review", rationale="Agreed")
+    services.rapid_review_record_sent(actor=manager, case=challenged, sent_on=datetime.date.today())
+    services.panel_response_record(
+        actor=chain["panel"],
+        case=challenged,
+        response="challenge",
+        national_review="no",
+        responded_on=datetime.date.today(),
+        reasons="Consider a learning review",
+    )
+    for who in ("la", "police", "icb"):
+        services.decision_record_vote(actor=chain[who], case=challenged, option="local_review", rationale="Still")
+    local = ready_case(chain)  # the Panel agreed: the local review is carried out, then published
+    for who in ("la", "police", "icb"):
+        services.decision_record_vote(actor=chain[who], case=local, option="local_review", rationale="Agreed")
+    services.rapid_review_record_sent(actor=manager, case=local, sent_on=datetime.date.today())
+    services.panel_response_record(
+        actor=chain["panel"], case=local, response="agree", national_review="no", responded_on=datetime.date.today()
+    )
     audit = services.rr_audit_create(
         actor=manager,
         partnership=p,
@@ -127,16 +159,16 @@ def pages(chain: dict[str, Any]) -> dict[str, tuple[Any, str]]:
         "episode_edit": (manager, f"/cases/{c}/rapid-review/episodes/{episode.pk}/"),
         "action_new": (manager, f"/cases/{c}/rapid-review/actions/new/"),
         "action_edit": (manager, f"/cases/{c}/rapid-review/actions/{action.pk}/"),
-        "rapid_review_sent": (manager, f"/cases/{r}/rapid-review/sent/"),
-        "vote": (chain["la"], f"/cases/{r}/decision/vote/"),
-        "advice": (chain["scrutineer"], f"/cases/{r}/decision/advice/"),
-        "majority": (manager, f"/cases/{r}/decision/majority/"),
+        "rapid_review_sent": (manager, f"/cases/{decided.pk}/rapid-review/sent/"),
+        "vote": (chain["la"], f"/cases/{voting.pk}/decision/vote/"),
+        "advice": (chain["scrutineer"], f"/cases/{split.pk}/decision/advice/"),
+        "majority": (manager, f"/cases/{revoting.pk}/decision/majority/"),
         "family": (manager, f"/cases/{r}/decision/family/"),
-        "justification": (manager, f"/cases/{r}/decision/justification/"),
+        "justification": (manager, f"/cases/{challenged.pk}/decision/justification/"),
         "family_letter": (manager, f"/cases/{r}/family-letter/"),
         "panel_response": (chain["panel"], f"/cases/{r}/panel-response/"),
         "attachment_new": (manager, f"/cases/{n}/attachments/new/"),
-        "publish": (manager, f"/cases/{r}/publish/"),
+        "publish": (manager, f"/cases/{local.pk}/publish/"),
         "request_answer": (chain["health"], f"/requests/{item.pk}/"),
         "rr_audits": (manager, "/rapid-review-audits/"),
         "rr_audit": (manager, f"/rapid-review-audits/{audit.pk}/"),

@@ -16,7 +16,8 @@ from cspr.audit.models import AuditEvent
 from cspr.cases import services
 from cspr.cases.clocks import due_date_for
 from cspr.cases.models import AgencyRequest, CaseState, Episode, ImmediateAction, RapidReview
-from cspr.cases.services.rapid_review import CIRCUMSTANCES, LATE_REQUEST_WORKING_DAYS, record_version
+from cspr.cases.rules.regulation11 import CIRCUMSTANCES
+from cspr.cases.services.rapid_review import LATE_REQUEST_WORKING_DAYS, record_version
 from cspr.core.errors import IllegalTransition, NotAllowed, NotFound, StaleEdit, ValidationFailed
 from cspr.timescales import WorkingCalendar
 from tests.cases.conftest import ALL_CRITERIA, notified_case, ready_case, working_days_ago

@@ -26,8 +26,8 @@ from cspr.cases.api.schemas import (
     NotificationSentIn,
     ScreeningIn,
 )
-from cspr.cases.eligibility import assess
 from cspr.cases.models import Notification
+from cspr.cases.rules.eligibility import assess
 from cspr.cases.services.notification import NOTIFICATION_FIELDS
 from cspr.core.errors import NotFound
 

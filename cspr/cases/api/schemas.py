@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from cspr.cases.services.rapid_review import CIRCUMSTANCES, CRITERIA
+from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
 from cspr.cases.services.rr_audit import CHECKLIST
 
 # --- choices (values of the model's TextChoices) ------------------------------------------------------------

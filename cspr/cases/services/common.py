@@ -8,8 +8,9 @@ from typing import Any
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
-from cspr.cases.models import Case, CaseDate
-from cspr.core.errors import NotAllowed, NotFound, StaleEdit, ValidationFailed
+from cspr.cases.clocks import clocks_recompute
+from cspr.cases.models import Case, CaseDate, CaseState
+from cspr.core.errors import IllegalTransition, NotAllowed, NotFound, StaleEdit, ValidationFailed
 from cspr.partnerships.roles import DECISION_MAKER_ROLES, Role
 from cspr.partnerships.selectors import access_for
 
@@ -25,6 +26,13 @@ def require_case_role(actor: Any, case: Case, *roles: Role) -> None:
     if not cases_for_user(user=actor).filter(pk=case.pk).exists():
         raise NotFound("No case with that reference is available to you.")
     raise NotAllowed("Your role does not let you make this change. Ask the partnership's business manager.")
+
+
+def require_stage(case: Case, allowed: frozenset[CaseState], message: str) -> None:
+    """The case must be at one of the ``allowed`` stages (a named set in ``cases.rules.stages``), else the
+    change is an illegal move (409) with ``message`` saying why (DESIGN.md rule 3)."""
+    if CaseState(case.state) not in allowed:
+        raise IllegalTransition(message)
 
 
 def require_business_manager(actor: Any, case: Case) -> None:
@@ -77,6 +85,8 @@ def record_case_date(*, actor: Any, case: Case, event: str, date: datetime.date,
         after={"event": event, "date": date},
         request=request,
     )
+    # DESIGN.md rule 8: the stored clocks change with the date, in the caller's transaction.
+    clocks_recompute(case=case)
 
 
 def touch(case: Case) -> None:

@@ -11,18 +11,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
-from cspr.cases.eligibility import assess
+from cspr.cases.clocks import clocks_recompute
 from cspr.cases.models import Case, CaseState, Child, Notification, RapidReview
+from cspr.cases.rules import stages
+from cspr.cases.rules.eligibility import assess
 from cspr.cases.services.common import (
     check_version,
     not_in_future,
     raise_if,
     record_case_date,
     require_business_manager,
+    require_stage,
     require_text,
 )
 from cspr.cases.state import case_transition
-from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
+from cspr.core.errors import NotFound, ValidationFailed
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
@@ -143,6 +146,7 @@ def case_open(
         )
         Notification.objects.create(case=case)
         _write_children(case, children, today)
+        clocks_recompute(case=case)  # DESIGN.md rule 8: every case has stored clocks from the start
         audit_record(
             actor=actor,
             action="case.opened",
@@ -189,8 +193,9 @@ def notification_update(
     """Save the notification's details and children. Each broken rule is reported against its field with
     how to fix it; nothing is saved unless everything is valid."""
     require_business_manager(actor, case)
-    if case.state not in {CaseState.NOTIFICATION, CaseState.RAPID_REVIEW}:
-        raise IllegalTransition("The notification can no longer be changed at this stage of the case.")
+    require_stage(
+        case, stages.NOTIFICATION_EDITABLE, "The notification can no longer be changed at this stage of the case."
+    )
     unknown = set(fields) - set(NOTIFICATION_FIELDS)
     if unknown:
         raise ValidationFailed(f"Unknown notification fields: {', '.join(sorted(unknown))}.")
@@ -272,6 +277,7 @@ def notification_record_sent(
     from cspr.cases.clocks import due_date_for
 
     require_business_manager(actor, case)
+    require_stage(case, stages.NOTIFICATION_SENDABLE, "The notification has already been recorded as sent.")
     notification = Notification.objects.filter(case=case).first()
     if notification is None:
         raise ValidationFailed("Record the notification's details first.")

@@ -14,17 +14,12 @@ from django.db import transaction
 
 from cspr.audit.services import audit_record
 from cspr.cases.models import Attachment, Case, CaseState, Decision, PanelResponse, PanelSending, ReviewOption
+from cspr.cases.rules.outcomes import AGREED_OUTCOME_STAGE
 from cspr.cases.services.common import not_in_future, raise_if, require_text
 from cspr.cases.services.decision import current_decision
 from cspr.cases.state import case_transition
 from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
 from cspr.partnerships.selectors import access_for
-
-OUTCOME_STATE = {
-    ReviewOption.LOCAL_REVIEW: CaseState.LOCAL_REVIEW,
-    ReviewOption.LEARNING_REVIEW: CaseState.LEARNING_REVIEW,
-    ReviewOption.NO_REVIEW: CaseState.NO_REVIEW,
-}
 
 
 def panel_sending_record(
@@ -134,6 +129,6 @@ def panel_response_record(
         elif national_review == PanelResponse.NationalReview.YES:
             case_transition(actor=actor, case=case, to=CaseState.NATIONAL_REVIEW, request=request)
         elif national_review == PanelResponse.NationalReview.NO:
-            case_transition(actor=actor, case=case, to=OUTCOME_STATE[ReviewOption(decision.outcome)], request=request)
+            case_transition(actor=actor, case=case, to=AGREED_OUTCOME_STAGE[decision.outcome], request=request)
         # "considering": the case waits at the Panel until a further response.
     return item

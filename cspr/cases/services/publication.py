@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from cspr.audit.services import audit_record
-from cspr.cases.clocks import case_calendar
+from cspr.cases.clocks import case_calendar, case_process
 from cspr.cases.models import Case, CaseState
+from cspr.cases.rules import publication as rules
 from cspr.cases.services.attachments import sniff_content_type
 from cspr.cases.services.common import not_in_future, raise_if, record_case_date, require_business_manager
 from cspr.cases.state import case_transition
 from cspr.core.errors import IllegalTransition, ValidationFailed
-from cspr.timescales import Offset, load_process
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 # The final report is a document the library can read: checked by its content, not its name.
@@ -31,35 +31,16 @@ REPORT_TYPES = {
     "application/pdf": ".pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
 }
-FINAL_REPORT_MILESTONE = "final-report-to-panel"  # england-cspr: 7 working days before publication
 
 
 def earliest_publication(case: Case, sent_on: datetime.date) -> datetime.date:
-    """The first publication date the sending on ``sent_on`` allows: the england-cspr milestone
-    ``final-report-to-panel`` (counted back from publication) turned round, on the partnership's calendar."""
-    process = load_process(case.process, overrides=case.partnership.timescale_overrides or None)
-    offset = process.milestone(FINAL_REPORT_MILESTONE).offset
-    calendar = case_calendar(case)
-    earliest = Offset(-offset.amount, offset.unit).apply(sent_on, calendar)
-    # Land on the first date whose latest sending day is on or after the sending, whatever the calendar.
-    while offset.apply(earliest, calendar) < sent_on:
-        earliest += datetime.timedelta(days=1)
-    while earliest > sent_on and offset.apply(earliest - datetime.timedelta(days=1), calendar) >= sent_on:
-        earliest -= datetime.timedelta(days=1)
-    return earliest
+    """The first publication date the case's partnership's calendar allows after sending on ``sent_on``."""
+    return rules.earliest_publication(case_process(case), case_calendar(case), sent_on)
 
 
 def publication_timing_error(case: Case, sent_on: datetime.date, published_on: datetime.date) -> str | None:
     """Why publishing on ``published_on`` is too soon after sending the report on ``sent_on``, or None."""
-    process = load_process(case.process, overrides=case.partnership.timescale_overrides or None)
-    offset = process.milestone(FINAL_REPORT_MILESTONE).offset
-    if sent_on <= offset.apply(published_on, case_calendar(case)):
-        return None
-    earliest = earliest_publication(case, sent_on)
-    return (
-        f"The report must reach the Panel and the Secretary of State at least {offset.describe()} publication: "
-        f"sent on {sent_on:%-d %B %Y}, it can be published on {earliest:%-d %B %Y} at the earliest"
-    )
+    return rules.publication_timing_error(case_process(case), case_calendar(case), sent_on, published_on)
 
 
 def published_file_name(case: Case, uploaded: str) -> str:

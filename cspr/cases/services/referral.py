@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
+from cspr.cases.clocks import clocks_recompute
 from cspr.cases.models import Case, CaseState, Notification, Referral
 from cspr.cases.services.common import not_in_future, raise_if, require_business_manager, require_text
 from cspr.cases.services.notification import next_pseudonym, next_reference
@@ -66,6 +67,7 @@ def referral_submit(
             agency_knowledge=agency_knowledge.strip(),
             why_criteria_met=why_criteria_met.strip(),
         )
+        clocks_recompute(case=case)  # DESIGN.md rule 8: every case has stored clocks from the start
         audit_record(
             actor=actor,
             action="referral.submitted",
