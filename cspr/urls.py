@@ -8,6 +8,7 @@ from cspr.api.api import api
 from cspr.core import views as core_views
 from cspr.partnerships import auth_views
 from cspr.partnerships import views as partnership_views
+from cspr.web import home as web_home
 
 password_reset_patterns = [
     path(
@@ -38,7 +39,7 @@ password_reset_patterns = [
 
 urlpatterns = [
     path("", partnership_views.start, name="start"),
-    path("home/", partnership_views.home, name="home"),
+    path("home/", web_home.home, name="home"),
     path("sign-in/", auth_views.sign_in, name="sign_in"),
     path("sign-in/two-factor/", auth_views.two_factor, name="two_factor"),
     path("sign-in/backup-codes/", auth_views.backup_codes, name="backup_codes"),

@@ -12,9 +12,9 @@ models and cspr.timescales, so the services that write and the selectors that re
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -25,7 +25,9 @@ from cspr.timescales import (
     DEFAULT_DUE_SOON_WORKING_DAYS,
     Clock,
     ClockStatus,
+    Extension,
     MilestoneKind,
+    Pause,
     ProcessDefinition,
     WorkingCalendar,
     clocks_by_id,
@@ -55,15 +57,38 @@ def not_required_for(case: Case) -> dict[str, str]:
     return case_process(case).not_required_at(str(case.state))
 
 
+@dataclass(frozen=True)
+class ClockAdjustments:
+    """Pauses and extensions a later stage holds for a case: the local review's publication holds for parallel
+    proceedings, and its agreed delays (Working Together 2023 ch.5: delays approved and told to the Panel)."""
+
+    pauses: tuple[Pause, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+
+
+# A later app (the local review) registers, from its AppConfig.ready(), what it holds for a case: the cases
+# app never imports it. Whoever changes a pause or an extension recomputes the case's clocks in the same
+# transaction (clocks_recompute), as record_case_date does for dates.
+CLOCK_ADJUSTERS: dict[str, Callable[[Case], ClockAdjustments]] = {}
+
+
+def register_clock_adjuster(name: str, adjuster: Callable[[Case], ClockAdjustments]) -> None:
+    CLOCK_ADJUSTERS[name] = adjuster
+
+
 def case_clocks(
     case: Case, *, today: datetime.date | None = None, events: Mapping[str, datetime.date] | None = None
 ) -> list[Clock]:
-    process = load_process(case.process, overrides=case.partnership.timescale_overrides or None)
+    """The case's clocks now: its recorded dates, its partnership's calendar and overrides, the milestones its
+    stage no longer owes, and the pauses and extensions later stages hold for it, all through cspr.timescales."""
+    adjustments = [adjust(case) for adjust in CLOCK_ADJUSTERS.values()]
     return compute_clocks(
-        process=process,
+        process=case_process(case),
         events=dict(events) if events is not None else case_events(case),
         calendar=case_calendar(case),
         today=today or timezone.localdate(),
+        pauses=[p for a in adjustments for p in a.pauses],
+        extensions=[e for a in adjustments for e in a.extensions],
         not_required=not_required_for(case),
     )
 
@@ -86,9 +111,29 @@ STATUS_TAG = {
 }
 
 
-def clock_rows(case: Case, *, today: datetime.date | None = None) -> list[dict[str, Any]]:
+class ClockRow(TypedDict):
+    """One clock as a page shows it (``clock_rows``); ``clock`` is the engine's answer it was made from."""
+
+    id: str
+    label: str
+    responsible: str
+    statutory: bool
+    start: datetime.date | None
+    statutory_due: datetime.date | None
+    effective_due: datetime.date | None
+    met_on: datetime.date | None
+    status: str
+    status_label: str
+    tag: str
+    lateness: str
+    explanation: list[str]
+    extended: bool
+    clock: Clock
+
+
+def clock_rows(case: Case, *, today: datetime.date | None = None) -> list[ClockRow]:
     """Clocks ready for a page: label, dates, status tag colour, lateness text and the explanation."""
-    rows = []
+    rows: list[ClockRow] = []
     for clock in case_clocks(case, today=today):
         lateness = ""
         if clock.status in {ClockStatus.OVERDUE, ClockStatus.MET_LATE} and clock.working_days_late:

@@ -48,6 +48,13 @@ def _user(email: str) -> User:
     return User.objects.get(email=email)
 
 
+def _local_authority_name(partnership: Partnership) -> str:
+    """The partnership's local authority: every demo partnership has one (cspr.partnerships.demo)."""
+    la = partnership.organisations.filter(kind="local_authority").first()
+    assert la is not None, f"demo partnership {partnership.slug} has no local authority"
+    return la.name
+
+
 def _notify(
     manager: User,
     partnership: Partnership,
@@ -78,7 +85,7 @@ def _notify(
                 "sex": "female" if age_days % 2 else "male",
                 "ethnicity": "White British" if age_days % 3 else "Black Caribbean",
                 "legal_status": legal_status or ("child_protection" if age_days > 1000 else "none"),
-                "la_of_residence": partnership.organisations.filter(kind="local_authority").first().name,
+                "la_of_residence": _local_authority_name(partnership),
             }
         ],
         fields={
@@ -88,7 +95,7 @@ def _notify(
             "incident_date": aware,
             "la_became_aware": aware,
             "description": summary,
-            "la_where_happened": partnership.organisations.filter(kind="local_authority").first().name,
+            "la_where_happened": _local_authority_name(partnership),
             "agencies_involved": "Children's social care, health visiting, police",
             "notifier_name": manager.full_name,
             "notifier_role": "Safeguarding partnership business manager",

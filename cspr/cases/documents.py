@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.utils import timezone
 
@@ -30,17 +30,24 @@ from cspr.cases.models import (
     RapidReviewAudit,
     ReviewOption,
 )
+from cspr.cases.rules.decision import final_votes
 from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
-from cspr.cases.services.decision import final_votes
+from cspr.documents.data import Nature, Score
+from cspr.documents.data import Partner as DocumentPartner
+from cspr.partnerships.models import User
 
 
 class NotReady(Exception):
     """The document cannot be produced yet; the message says what is missing."""
 
 
-NATURE = {"death": "death", "serious_harm": "serious harm", "other": "other", "": "other"}
-PARTNER_LABEL = {Partner.LA: "Local authority", Partner.POLICE: "Police", Partner.ICB: "Integrated care board"}
-SCORE = {"met": "met", "partly": "partly", "not_met": "not met"}
+NATURE: dict[str, Nature] = {"death": "death", "serious_harm": "serious harm", "other": "other", "": "other"}
+PARTNER_LABEL: dict[Partner, DocumentPartner] = {
+    Partner.LA: "Local authority",
+    Partner.POLICE: "Police",
+    Partner.ICB: "Integrated care board",
+}
+SCORE: dict[str, Score] = {"met": "met", "partly": "partly", "not_met": "not met"}
 
 
 def _assessments(rr: RapidReview, items: list[tuple[str, str]]) -> list[docs.CriterionAssessment]:
@@ -176,6 +183,15 @@ def rapid_review_report(
     )
 
 
+class FrozenReportFields(TypedDict):
+    """The PanelSending fields that keep a frozen report (``FrozenReport.fields``)."""
+
+    report_docx: bytes
+    report_pdf: bytes
+    report_docx_sha256: str
+    report_pdf_sha256: str
+
+
 @dataclass(frozen=True)
 class FrozenReport:
     """The rapid review report rendered once, as it is sent: Word and PDF bytes."""
@@ -183,7 +199,7 @@ class FrozenReport:
     docx: bytes
     pdf: bytes
 
-    def fields(self) -> dict[str, Any]:
+    def fields(self) -> FrozenReportFields:
         """The PanelSending fields that keep it (encrypted by their field type) and the SHA-256 of the bytes."""
         return {
             "report_docx": self.docx,
@@ -250,7 +266,7 @@ FAMILY_OUTCOME = {
 }
 
 
-def family_letter_defaults(case: Case, user: Any) -> dict[str, str]:
+def family_letter_defaults(case: Case, user: User) -> dict[str, str]:
     decision = Decision.objects.filter(case=case, status=Decision.Status.DECIDED).order_by("-round").first()
     if decision is None:
         raise NotReady("The family letter can be written once the partners have decided.")
@@ -265,7 +281,7 @@ def family_letter_defaults(case: Case, user: Any) -> dict[str, str]:
     }
 
 
-def family_letter_bytes(case: Case, fmt: str, *, user: Any, fields: dict[str, str] | None = None) -> bytes:
+def family_letter_bytes(case: Case, fmt: str, *, user: User, fields: dict[str, str] | None = None) -> bytes:
     decision = Decision.objects.filter(case=case, status=Decision.Status.DECIDED).order_by("-round").first()
     if decision is None:
         raise NotReady("The family letter can be written once the partners have decided.")

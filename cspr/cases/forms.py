@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from cspr.cases.models import Child, FamilyCommunication, Notification, PanelResponse, Referral, ReviewOption
 from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
 from cspr.cases.services.rr_audit import CHECKLIST, SCORES
+from cspr.partnerships.models import Organisation, User
 from cspr.web.formhelpers import GovukDateField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -69,7 +70,8 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args: Any, partnerships: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partnership"].choices = partnerships
+        # ``fields`` holds each declared field as a plain Field: this one is the ChoiceField above.
+        cast(forms.ChoiceField, self.fields["partnership"]).choices = partnerships
         if len(partnerships) == 1:
             self.fields["partnership"].initial = partnerships[0][0]
             self.fields["partnership"].widget = forms.HiddenInput()
@@ -220,15 +222,16 @@ class RapidReviewForm(VersionedForm):
 
 
 class AgencyRequestForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    # The view sets each queryset to the case's partnership's agencies and contributors.
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="Agency",
         queryset=None,
-        empty_label="Choose an agency",  # type: ignore[arg-type]
+        empty_label="Choose an agency",
         error_messages={"required": "Choose the agency"},
     )
-    contributor = forms.ModelChoiceField(
+    contributor: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Who should answer?",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         empty_label="Choose a contributor",
         help_text="Agency contributors of this partnership.",
         error_messages={"required": "Choose who should answer"},

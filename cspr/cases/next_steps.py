@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.urls import reverse
 
 from cspr.cases.models import AgencyRequest, Case, CaseState, Decision, Vote
 from cspr.cases.visibility import ACTIONS, Action, CasePolicy, Facts, case_policy
 from cspr.partnerships.roles import Role
+from cspr.partnerships.types import Viewer
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def _open_requests(case: Case) -> Step | None:
     return Step(f"{n} agency summar{'ies' if n != 1 else 'y'} to be returned", "Agency contributors")
 
 
-def next_steps(case: Case, user: Any, policy: CasePolicy | None = None) -> list[Step]:
+def next_steps(case: Case, user: Viewer, policy: CasePolicy | None = None) -> list[Step]:
     """The steps open on the case now, each marked as the reader's own where their policy lets them take it."""
     policy = policy or case_policy(user=user, case=case)
     state = CaseState(case.state)

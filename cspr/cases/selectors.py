@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
+from cspr.audit.models import AuditEvent
 from cspr.audit.selectors import audit_events_for_object
 from cspr.audit.services import audit_record
+from cspr.cases.clocks import ClockRow, StoredClock
 from cspr.cases.models import (
     AgencyRequest,
     Attachment,
@@ -35,11 +38,13 @@ from cspr.cases.models import (
 )
 from cspr.cases.visibility import case_policy
 from cspr.core.errors import NotFound
+from cspr.partnerships.models import User
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
+from cspr.partnerships.types import Viewer
 
 
-def cases_for_user(*, user: Any) -> QuerySet[Case]:
+def cases_for_user(*, user: Viewer) -> QuerySet[Case]:
     access = access_for(user)
     condition = Q(pk__in=[])
     wide = access.partnership_wide_ids()
@@ -50,12 +55,12 @@ def cases_for_user(*, user: Any) -> QuerySet[Case]:
     return Case.objects.filter(condition).select_related("partnership")
 
 
-def sees_whole_case(user: Any, case: Case) -> bool:
+def sees_whole_case(user: Viewer, case: Case) -> bool:
     """True for the partnership's own people; False for the Panel, which sees only what was sent to it."""
     return case_policy(user=user, case=case).whole
 
 
-def case_get(*, user: Any, case_id: int, log_read: bool = True, request: Any = None) -> Case:
+def case_get(*, user: Viewer, case_id: int, log_read: bool = True, request: HttpRequest | None = None) -> Case:
     """One case the user may see, or NotFound. Each read of a case record is audited (DOMAIN.md)."""
     case = cases_for_user(user=user).filter(pk=case_id).first()
     if case is None:
@@ -65,7 +70,7 @@ def case_get(*, user: Any, case_id: int, log_read: bool = True, request: Any = N
     return case
 
 
-def case_read_record(*, user: Any, case: Case, page: str, request: Any = None) -> None:
+def case_read_record(*, user: Viewer, case: Case, page: str, request: HttpRequest | None = None) -> None:
     """Audit one view of a page that shows a case's personal data (DOMAIN.md Data protection: every read of
     case data is logged). Called once the page is known to be the reader's to see, so a refused request
     leaves no read behind; the event names the page, never what it showed (DESIGN.md rule 6)."""
@@ -79,14 +84,14 @@ def case_read_record(*, user: Any, case: Case, page: str, request: Any = None) -
     )
 
 
-def case_audit_trail(*, user: Any, case: Case) -> QuerySet[Any]:
+def case_audit_trail(*, user: Viewer, case: Case) -> QuerySet[AuditEvent]:
     """Only those who see every case of the partnership see its trail (not the Panel)."""
     if not case_policy(user=user, case=case).sees_local_detail:
         raise NotFound("No case with that reference is available to you.")
     return audit_events_for_object(object_type="cases.case", object_ids=[str(case.pk)])
 
 
-def clock_rows_for(*, user: Any, case: Case) -> list[dict[str, Any]]:
+def clock_rows_for(*, user: Viewer, case: Case) -> list[ClockRow]:
     """The case's clocks as the reader may see them (visibility.CasePolicy.sees_clock)."""
     from cspr.cases.clocks import clock_rows
 
@@ -94,33 +99,41 @@ def clock_rows_for(*, user: Any, case: Case) -> list[dict[str, Any]]:
     return [row for row in clock_rows(case) if policy.sees_clock(row["id"])]
 
 
-def rapid_review_for(*, user: Any, case: Case) -> RapidReview | None:
+def rapid_review_for(*, user: Viewer, case: Case) -> RapidReview | None:
     """The rapid review if the reader may read it (visibility.CasePolicy.sees_rapid_review)."""
     return case_policy(user=user, case=case).rapid_review()
 
 
-def decisions_for(*, user: Any, case: Case) -> list[Decision]:
+def decisions_for(*, user: Viewer, case: Case) -> list[Decision]:
     """The rounds of the decision the reader may see, in order (visibility.CasePolicy.decisions)."""
     return case_policy(user=user, case=case).decisions()
 
 
-def decision_in_full(*, user: Any, case: Case, decision: Decision) -> bool:
+def decision_in_full(*, user: Viewer, case: Case, decision: Decision) -> bool:
     """Whether the reader sees the round's votes, advice and rationale (visibility.CasePolicy)."""
     return case_policy(user=user, case=case).decision_in_full(decision)
 
 
-def attachments_for(*, user: Any, case: Case) -> QuerySet[Attachment]:
+def attachments_for(*, user: Viewer, case: Case) -> QuerySet[Attachment]:
     """The case's attachments the reader may see and download (visibility.CasePolicy.attachments)."""
     return case_policy(user=user, case=case).attachments()
 
 
-def case_home_summary(*, user: Any) -> list[dict[str, Any]]:
+class StageCount(TypedDict):
+    """One line of the home page's cases by stage."""
+
+    state: str
+    label: str
+    count: int
+
+
+def case_home_summary(*, user: Viewer) -> list[StageCount]:
     """Cases by stage, in the order of the chain (DOMAIN.md steps 1-5)."""
     counts = {r["state"]: r["n"] for r in cases_for_user(user=user).values("state").annotate(n=Count("pk"))}
     return [{"state": s.value, "label": s.label, "count": counts[s.value]} for s in CaseState if s.value in counts]
 
 
-def agency_requests_for_contributor(*, user: Any) -> QuerySet[AgencyRequest]:
+def agency_requests_for_contributor(*, user: User) -> QuerySet[AgencyRequest]:
     """Requests addressed to this person, in partnerships where they are still an agency contributor."""
     access = access_for(user)
     partnerships = [p for p in access.partnership_ids() if access.has_role(p, Role.AGENCY_CONTRIBUTOR)]
@@ -131,7 +144,7 @@ def agency_requests_for_contributor(*, user: Any) -> QuerySet[AgencyRequest]:
     )
 
 
-def agency_request_get(*, user: Any, request_id: int, request: Any = None) -> AgencyRequest:
+def agency_request_get(*, user: User, request_id: int, request: HttpRequest | None = None) -> AgencyRequest:
     item = agency_requests_for_contributor(user=user).filter(pk=request_id).first()
     if item is None:
         raise NotFound("No request with that number is addressed to you.")
@@ -146,7 +159,7 @@ def agency_request_get(*, user: Any, request_id: int, request: Any = None) -> Ag
     return item
 
 
-def referrals_by_user(*, user: Any) -> QuerySet[Referral]:
+def referrals_by_user(*, user: User) -> QuerySet[Referral]:
     return Referral.objects.filter(referred_by=user).select_related("case", "case__partnership")
 
 
@@ -159,7 +172,7 @@ class PanelFilters:
     overdue: bool = False
 
 
-def panel_cases(*, user: Any, filters: PanelFilters | None = None, today: datetime.date | None = None) -> list[Case]:
+def panel_cases(*, user: Viewer, filters: PanelFilters | None = None, today: datetime.date | None = None) -> list[Case]:
     """Cases sent to the Panel, across all partnerships, filtered as the Panel asks (issue: the Panel's side).
 
     ``overdue``: the rapid review was not sent to the Panel by its 15-working-day due date, read from the stored
@@ -189,7 +202,7 @@ def panel_cases(*, user: Any, filters: PanelFilters | None = None, today: dateti
     return list(qs.distinct().order_by("-sent_to_panel_at"))
 
 
-def rr_audits_for_user(*, user: Any) -> QuerySet[RapidReviewAudit]:
+def rr_audits_for_user(*, user: Viewer) -> QuerySet[RapidReviewAudit]:
     access = access_for(user)
     ids = [
         p for p in access.partnership_ids() if access.has_role(p, Role.BUSINESS_MANAGER, Role.AUDITOR, Role.SCRUTINEER)
@@ -197,23 +210,30 @@ def rr_audits_for_user(*, user: Any) -> QuerySet[RapidReviewAudit]:
     return RapidReviewAudit.objects.filter(partnership_id__in=ids).select_related("partnership")
 
 
-def rr_audit_get(*, user: Any, audit_id: int) -> RapidReviewAudit:
+def rr_audit_get(*, user: Viewer, audit_id: int) -> RapidReviewAudit:
     audit = rr_audits_for_user(user=user).filter(pk=audit_id).first()
     if audit is None:
         raise NotFound("No audit with that number is available to you.")
     return audit
 
 
-def deadlines_for_user(*, user: Any, today: datetime.date | None = None, limit: int = 20) -> list[dict[str, Any]]:
+class Deadline(TypedDict):
+    """One open case and its soonest open clock, read from the stored clocks."""
+
+    case: Case
+    clock: StoredClock
+
+
+def deadlines_for_user(*, user: Viewer, today: datetime.date | None = None, limit: int = 20) -> list[Deadline]:
     """Each open case's next open statutory clock, soonest first: the business manager's "what is due".
 
     Only for people who see whole cases (the Panel has its own list). One query whatever the number of cases:
     the stored clocks, each case's soonest open one picked by a window over the case (DESIGN.md rule 8: due
-    dates are read from the stored clocks). ``row["clock"]`` is a ``cspr.cases.clocks.StoredClock``."""
+    dates are read from the stored clocks)."""
     from django.db.models import F, Window
     from django.db.models.functions import RowNumber
 
-    from cspr.cases.clocks import StoredClock, case_calendar, open_clocks_q
+    from cspr.cases.clocks import case_calendar, open_clocks_q
     from cspr.cases.models import CaseClock
     from cspr.timescales import WorkingCalendar
 
@@ -237,7 +257,7 @@ def deadlines_for_user(*, user: Any, today: datetime.date | None = None, limit: 
         .order_by("effective_due", "-case__created_at", "-case_id")[:limit]
     )
     calendars: dict[int, WorkingCalendar] = {}
-    rows: list[dict[str, Any]] = []
+    rows: list[Deadline] = []
     for row in soonest:
         calendar = calendars.get(row.case.partnership_id) or case_calendar(row.case)
         calendars[row.case.partnership_id] = calendar
@@ -245,7 +265,7 @@ def deadlines_for_user(*, user: Any, today: datetime.date | None = None, limit: 
     return rows
 
 
-def published_report_id(*, user: Any, case: Case) -> int | None:
+def published_report_id(*, user: Viewer, case: Case) -> int | None:
     """The library report a published case's final report became. The report is public (anyone may read
     it in the library); the case it came from is still read through ``case_get`` first."""
     from cspr.library.models import Report

@@ -8,8 +8,6 @@ must happen first. Nothing else in the product assigns ``Case.state``. The guard
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 
 from cspr.cases.clocks import case_calendar, case_process, clocks_recompute
@@ -17,6 +15,7 @@ from cspr.cases.models import Case, CaseDate, CaseState, Decision, Notification,
 from cspr.cases.rules.eligibility import assess
 from cspr.cases.rules.publication import publication_timing_error
 from cspr.cases.rules.regulation11 import criteria_unanswered, criterion_reasons_error
+from cspr.partnerships.models import User
 from cspr.timescales.milestones import FINAL_REPORT_SENT, PUBLISHED
 from cspr.workflow import Machine
 from cspr.workflow import Move as _Move
@@ -163,7 +162,7 @@ def allowed_moves(case: Case) -> list[Move]:
     return list(CASE_MACHINE.allowed(case))
 
 
-def case_transition(*, actor: Any, case: Case, to: CaseState | str, request: HttpRequest | None = None) -> Case:
+def case_transition(*, actor: User, case: Case, to: CaseState | str, request: HttpRequest | None = None) -> Case:
     """Move ``case`` to ``to`` if the table allows it and the move's guard passes; audit the move.
 
     Called by the services of each step (inside their transaction), never by views directly.

@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -37,6 +36,7 @@ from cspr.cases.models import Attachment, Case, CaseState, Decision, PanelSendin
 from cspr.cases.rules import stages
 from cspr.partnerships.roles import DECISION_MAKER_ROLES, PARTNERSHIP_WIDE_ROLES, Role
 from cspr.partnerships.selectors import Access, access_for
+from cspr.partnerships.types import Viewer
 from cspr.timescales import load_process
 
 
@@ -249,7 +249,7 @@ class CasePolicy:
     """What one user may read and do on one case. Build it with :func:`case_policy`; it reads the user's
     memberships once and the case's facts only when a question needs them."""
 
-    def __init__(self, *, user: Any, case: Case, access: Access | None = None) -> None:
+    def __init__(self, *, user: Viewer, case: Case, access: Access | None = None) -> None:
         self.user = user
         self.case = case
         self.access = access or access_for(user)
@@ -367,5 +367,5 @@ class CasePolicy:
         return {f"can_{action.value}": self.can(action) for action in Action}
 
 
-def case_policy(*, user: Any, case: Case, access: Access | None = None) -> CasePolicy:
+def case_policy(*, user: Viewer, case: Case, access: Access | None = None) -> CasePolicy:
     return CasePolicy(user=user, case=case, access=access)

@@ -71,7 +71,7 @@ def draft_as_querydict(data: Mapping[str, list[str]]) -> QueryDict:
 def draft_restore(request: HttpRequest) -> dict[str, str | list[str]]:
     """For a form page shown by GET: the user's draft for this page as form ``initial`` values (empty if none).
 
-    For the account pages' simple, unversioned forms; case forms use ``cspr.cases.views.restore_draft``,
+    For the account pages' simple, unversioned forms; case forms use ``cspr.web.forms.restore_draft``,
     which also restores date parts, prefixed forms and the version a draft was typed against. The form is
     not bound to the draft, so restoring shows what was typed without error messages; the
     page says that a draft was restored (``draft_restored`` in the context)."""

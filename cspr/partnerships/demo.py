@@ -15,6 +15,7 @@ from typing import TypedDict
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cspr.core import registry
 from cspr.partnerships import services
 from cspr.partnerships.models import Membership, Organisation, Partnership, User
 from cspr.partnerships.roles import Role
@@ -180,9 +181,9 @@ def load_demo() -> list[DemoSignIn]:
             }
         )
 
-    from cspr.cases.demo import load_demo_cases
-
-    load_demo_cases(partnerships=partnerships, today=datetime.date.today())
+    # Later apps add their demo records (the cases in every state) through cspr.core.registry.
+    for load in registry.DEMO_LOADERS.values():
+        load(partnerships, datetime.date.today())
     return printed
 
 

@@ -19,7 +19,6 @@ from cspr.core.errors import NotFound, ServiceError
 from cspr.partnerships import selectors, services
 from cspr.partnerships.forms import ApiTokenForm, InviteForm, OrganisationForm, SetPasswordForm
 from cspr.partnerships.models import ApiToken, Invitation, Partnership
-from cspr.partnerships.roles import Role
 from cspr.partnerships.types import AuthedRequest
 
 
@@ -38,27 +37,6 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     return render(request, "partnerships/start.html", {})
-
-
-@login_required
-def home(request: AuthedRequest) -> HttpResponse:
-    from cspr.cases.selectors import agency_requests_for_contributor, case_home_summary, deadlines_for_user
-
-    access = selectors.access_for(request.user)
-    memberships = list(selectors.user_memberships(user=request.user))
-    summary = case_home_summary(user=request.user)
-    return render(
-        request,
-        "partnerships/home.html",
-        {
-            "memberships": memberships,
-            "access": access,
-            "summary": summary,
-            "deadlines": deadlines_for_user(user=request.user),
-            "requests": agency_requests_for_contributor(user=request.user).filter(status="open"),
-            "admin_partnerships": [m.partnership for m in memberships if m.role == Role.BUSINESS_MANAGER],
-        },
-    )
 
 
 def _account_page(request: AuthedRequest, form: ApiTokenForm, **context: object) -> HttpResponse:

@@ -16,10 +16,10 @@ from django.utils import timezone
 from cspr.cases import services
 from cspr.cases.models import AgencyRequest, Case, Episode, ImmediateAction, RapidReview
 from cspr.cases.services.rapid_review import LATE_REQUEST_WORKING_DAYS, agency_request_proposed_due_date
-from cspr.cases.views import STALE_DRAFT_WARNING
 from cspr.core.drafts import draft_save
 from cspr.partnerships.demo import current_code
 from cspr.partnerships.roles import Role
+from cspr.web.forms import STALE_DRAFT_WARNING
 from tests.browser import assert_accessible
 from tests.cases.conftest import notified_case
 from tests.conftest import PASSWORD

@@ -285,3 +285,29 @@ def test_query_counts_do_not_grow_with_the_number_of_cases(chain: dict[str, Any]
     assert len(deadlines_for_user(user=chain["manager"])) == 12
     assert len(panel_cases(user=chain["panel"], filters=PanelFilters(overdue=True))) == 4
     assert counts[3] == counts[12], counts
+
+
+def test_an_extension_a_later_stage_holds_moves_the_stored_due_date(chain: dict[str, Any]) -> None:
+    """cases.clocks passes pauses and extensions through (the local review's holds and agreed delays)."""
+    from cspr.cases import clocks
+
+    case = notified_case(chain)
+    statutory = stored(case, "rapid-review").effective_due
+    assert statutory is not None
+    new_due = statutory + datetime.timedelta(days=14)
+    extension = clocks.Extension(
+        milestone="rapid-review",
+        new_due=new_due,
+        reason="Agencies' records held by the police",
+        approved_by="The safeguarding partners",
+        approved_on=timezone.localdate(),
+    )
+    clocks.register_clock_adjuster("test", lambda c: clocks.ClockAdjustments(extensions=(extension,)))
+    try:
+        clocks.clocks_recompute(case=case)
+        row = stored(case, "rapid-review")
+        assert row.effective_due == new_due and row.statutory_due == statutory
+    finally:
+        del clocks.CLOCK_ADJUSTERS["test"]
+    clocks.clocks_recompute(case=case)
+    assert stored(case, "rapid-review").effective_due == statutory

@@ -3,14 +3,13 @@ and rationales clear? Business managers sample and score; auditors and scrutinee
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from cspr.cases import selectors, services
 from cspr.cases.api.common import AUDITS, answers, api_field_names, audit_out, router
 from cspr.cases.api.schemas import AuditIn, AuditOut, AuditSummaryOut, CompleteIn, ScoresIn
 from cspr.cases.models import RapidReviewAuditItem
 from cspr.core.errors import NotFound
 from cspr.partnerships.selectors import partnership_get
+from cspr.partnerships.types import AuthedRequest
 
 
 @router.get(
@@ -20,7 +19,7 @@ from cspr.partnerships.selectors import partnership_get
     operation_id="rr_audits_list",
     summary="Rapid review audits of your partnerships",
 )
-def rr_audits_list(request: HttpRequest) -> list[AuditSummaryOut]:
+def rr_audits_list(request: AuthedRequest) -> list[AuditSummaryOut]:
     """For business managers, auditors and scrutineers of the partnership."""
     return [
         AuditSummaryOut(
@@ -42,7 +41,7 @@ def rr_audits_list(request: HttpRequest) -> list[AuditSummaryOut]:
     operation_id="rr_audit_create",
     summary="Sample the rapid reviews of a period for audit",
 )
-def rr_audit_create(request: HttpRequest, payload: AuditIn) -> tuple[int, AuditOut]:
+def rr_audit_create(request: AuthedRequest, payload: AuditIn) -> tuple[int, AuditOut]:
     """Samples at random among the rapid reviews sent to the Panel in the period (all of them when there are
     fewer than `sample_size`). Business managers only."""
     partnership = partnership_get(user=request.user, slug=payload.partnership)
@@ -64,7 +63,7 @@ def rr_audit_create(request: HttpRequest, payload: AuditIn) -> tuple[int, AuditO
     operation_id="rr_audit_get",
     summary="One rapid review audit, its checklist and its scores",
 )
-def rr_audit_get(request: HttpRequest, audit_id: int) -> AuditOut:
+def rr_audit_get(request: AuthedRequest, audit_id: int) -> AuditOut:
     """The checklist lists the items each sampled review is scored against."""
     return audit_out(selectors.rr_audit_get(user=request.user, audit_id=audit_id))
 
@@ -76,7 +75,7 @@ def rr_audit_get(request: HttpRequest, audit_id: int) -> AuditOut:
     operation_id="rr_audit_score",
     summary="Score one sampled rapid review against the checklist",
 )
-def rr_audit_score(request: HttpRequest, audit_id: int, item_id: int, payload: ScoresIn) -> AuditOut:
+def rr_audit_score(request: AuthedRequest, audit_id: int, item_id: int, payload: ScoresIn) -> AuditOut:
     """Every checklist item is scored met, partly or not_met; scoring again replaces the scores until the audit
     is complete (then 409)."""
     audit = selectors.rr_audit_get(user=request.user, audit_id=audit_id)
@@ -101,7 +100,7 @@ def rr_audit_score(request: HttpRequest, audit_id: int, item_id: int, payload: S
     operation_id="rr_audit_complete",
     summary="Complete an audit once every sampled review is scored",
 )
-def rr_audit_complete(request: HttpRequest, audit_id: int, payload: CompleteIn) -> AuditOut:
+def rr_audit_complete(request: AuthedRequest, audit_id: int, payload: CompleteIn) -> AuditOut:
     """After this the scores can no longer change."""
     audit = selectors.rr_audit_get(user=request.user, audit_id=audit_id)
     services.rr_audit_complete(

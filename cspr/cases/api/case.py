@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from cspr.cases.api.common import CASES, answers, case_detail_out, case_for, clocks_out, router
 from cspr.cases.api.schemas import CaseDetailOut, ClockOut
+from cspr.partnerships.types import AuthedRequest
 
 
 @router.get(
@@ -15,7 +14,7 @@ from cspr.cases.api.schemas import CaseDetailOut, ClockOut
     operation_id="case_get",
     summary="One case, with what you may see of each step",
 )
-def case_get(request: HttpRequest, case_id: int) -> CaseDetailOut:
+def case_get(request: AuthedRequest, case_id: int) -> CaseDetailOut:
     """The partnership's own people see the whole case: the referral, the notification with the children's
     names and dates of birth, the rapid review and every round of the decision. The national Panel sees the
     notification (children by pseudonym, age band, sex and legal status), and the rapid review and decision
@@ -33,7 +32,7 @@ def case_get(request: HttpRequest, case_id: int) -> CaseDetailOut:
     operation_id="case_clocks",
     summary="The case's statutory clocks, each explaining its due date",
 )
-def case_clocks(request: HttpRequest, case_id: int) -> list[ClockOut]:
+def case_clocks(request: AuthedRequest, case_id: int) -> list[ClockOut]:
     """Each milestone with its start, statutory and effective due dates, status, working days late (or to go)
     and the lines that explain the date: the start event, the rule and the days skipped (weekends, bank
     holidays, office closures), from cspr.timescales with the partnership's calendar. The national Panel reads

@@ -3,28 +3,32 @@ so a record reads the same, with the same fields hidden, wherever it appears."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import TypedDict, cast
 
-from django.http import HttpRequest
 from ninja import Router
 
+from cspr.audit.models import AuditEvent
 from cspr.cases import selectors
 from cspr.cases.api.schemas import (
     AgencyRequestOut,
+    AgencyRequestStatusValue,
     AttachmentOut,
     AuditItemOut,
     AuditOut,
     CaseDetailOut,
     CaseOut,
+    CaseStateValue,
     ChecklistItemOut,
     ChildIn,
     ChildOut,
     ClockOut,
     CriterionAnswerOut,
     DecisionOut,
+    DecisionStatusValue,
     EpisodeOut,
     ErrorAnswer,
     FamilyOut,
@@ -42,6 +46,8 @@ from cspr.cases.models import (
     Case,
     Child,
     Decision,
+    Episode,
+    ImmediateAction,
     Notification,
     RapidReview,
     RapidReviewAudit,
@@ -50,6 +56,7 @@ from cspr.cases.models import (
 from cspr.cases.services.notification import ChildInput
 from cspr.cases.services.rr_audit import CHECKLIST
 from cspr.core.errors import NotFound, ValidationFailed
+from cspr.partnerships.types import AuthedRequest
 
 router = Router(tags=["cases"])
 
@@ -64,17 +71,17 @@ AUDITS = ["cases: rapid review audits"]
 FILES = ["cases: documents, attachments and history"]
 
 
-def answers(body: Any, status: int = 200) -> dict[int, Any]:
+def answers(body: object, status: int = 200) -> dict[int, object]:
     """The success body and the refusals an operation may answer with, for the OpenAPI document."""
     return {status: body, 403: ErrorAnswer, 404: ErrorAnswer, 409: ErrorAnswer, 422: ErrorAnswer}
 
 
-def refusals() -> dict[int, Any]:
+def refusals() -> dict[int, type[ErrorAnswer]]:
     """The refusals of an operation whose success is a file (its 200 is described by ``file_answer``)."""
     return {403: ErrorAnswer, 404: ErrorAnswer, 409: ErrorAnswer, 422: ErrorAnswer}
 
 
-def file_answer(description: str, *content_types: str) -> dict[str, Any]:
+def file_answer(description: str, *content_types: str) -> dict[str, object]:
     """``openapi_extra`` for an operation that answers with a file's bytes, so the OpenAPI document says so."""
     content = {t: {"schema": {"type": "string", "format": "binary"}} for t in content_types}
     return {"responses": {200: {"description": description, "content": content}}}
@@ -83,12 +90,12 @@ def file_answer(description: str, *content_types: str) -> dict[str, Any]:
 # --- finding things -------------------------------------------------------------------------------------------
 
 
-def case_for(request: HttpRequest, case_id: int, *, log_read: bool = False) -> Case:
+def case_for(request: AuthedRequest, case_id: int, *, log_read: bool = False) -> Case:
     """The case if the token's owner may see it, else NotFound (404). ``log_read`` audits a read of case data."""
     return selectors.case_get(user=request.user, case_id=case_id, log_read=log_read, request=request)
 
 
-def whole_case_for(request: HttpRequest, case_id: int, *, log_read: bool = False) -> Case:
+def whole_case_for(request: AuthedRequest, case_id: int, *, log_read: bool = False) -> Case:
     """A case the reader sees whole. Others, the Panel included, are told it is not there (DESIGN.md rule 1)."""
     case = case_for(request, case_id)
     if not selectors.sees_whole_case(request.user, case):
@@ -103,7 +110,7 @@ def reload(case: Case) -> Case:
     return Case.objects.select_related("partnership").get(pk=case.pk)
 
 
-def rapid_review_visible(request: HttpRequest, case: Case) -> RapidReview | None:
+def rapid_review_visible(request: AuthedRequest, case: Case) -> RapidReview | None:
     """The rapid review, if the reader may read it: the partnership's own people always, the Panel once it was
     sent to the Panel (selectors.rapid_review_for, as the case page)."""
     return selectors.rapid_review_for(user=request.user, case=case)
@@ -142,21 +149,35 @@ def case_out(case: Case) -> CaseOut:
     return CaseOut(**_case_fields(case))
 
 
-def _case_fields(case: Case) -> dict[str, Any]:
+class CaseFields(TypedDict):
+    """What ``CaseOut`` and ``CaseDetailOut`` share, from one place."""
+
+    id: int
+    reference: str
+    pseudonym: str
+    partnership: str
+    partnership_name: str
+    state: CaseStateValue
+    state_label: str
+    version: int
+    sent_to_panel_at: datetime.datetime | None
+
+
+def _case_fields(case: Case) -> CaseFields:
     return {
         "id": case.pk,
         "reference": case.reference,
         "pseudonym": case.pseudonym,
         "partnership": case.partnership.slug,
         "partnership_name": case.partnership.name,
-        "state": case.state,
+        "state": cast(CaseStateValue, case.state),  # a CaseState value; django-stubs types the field as str
         "state_label": case.get_state_display(),
         "version": case.version,
         "sent_to_panel_at": case.sent_to_panel_at,
     }
 
 
-def case_detail_out(request: HttpRequest, case: Case) -> CaseDetailOut:
+def case_detail_out(request: AuthedRequest, case: Case) -> CaseDetailOut:
     whole = selectors.sees_whole_case(request.user, case)
     referral = Referral.objects.filter(case=case).select_related("referred_by", "referring_organisation").first()
     notification = Notification.objects.filter(case=case).first()
@@ -206,7 +227,7 @@ def child_out(child: Child, whole: bool) -> ChildOut:
     )
 
 
-def notification_out(request: HttpRequest, case: Case, notification: Notification | None = None) -> NotificationOut:
+def notification_out(request: AuthedRequest, case: Case, notification: Notification | None = None) -> NotificationOut:
     """The notification: what the Panel was sent for everyone who sees the case (the case page's rows), the
     rest of the form for the partnership's own people."""
     n = notification or Notification.objects.filter(case=case).first()
@@ -266,7 +287,7 @@ def rapid_review_out(rr: RapidReview) -> RapidReviewOut:
     )
 
 
-def episode_out(episode: Any) -> EpisodeOut:
+def episode_out(episode: Episode) -> EpisodeOut:
     return EpisodeOut(
         id=episode.pk,
         date=episode.date,
@@ -276,7 +297,7 @@ def episode_out(episode: Any) -> EpisodeOut:
     )
 
 
-def action_out(action: Any) -> ImmediateActionOut:
+def action_out(action: ImmediateAction) -> ImmediateActionOut:
     return ImmediateActionOut(id=action.pk, action=action.action, by_whom=action.by_whom, done_on=action.done_on)
 
 
@@ -291,7 +312,8 @@ def agency_request_out(item: AgencyRequest) -> AgencyRequestOut:
         contributor_id=item.contributor_id,
         contributor=item.contributor.full_name,
         due_date=item.due_date,
-        status=item.status,
+        # django-stubs types a choice field as str; the model's choices are exactly these values.
+        status=cast(AgencyRequestStatusValue, item.status),
         shared_facts=item.shared_facts,
         questions=item.questions,
         response=item.response,
@@ -304,7 +326,7 @@ def decision_out(decision: Decision, whole: bool, in_full: bool = True) -> Decis
     to it: the votes, the scrutineer's advice and the rationale composed from the votes."""
     return DecisionOut(
         round=decision.round,
-        status=decision.status,
+        status=cast(DecisionStatusValue, decision.status),
         outcome=decision.outcome,
         method=decision.method,
         rationale=decision.rationale if in_full else None,
@@ -343,7 +365,7 @@ def decision_out(decision: Decision, whole: bool, in_full: bool = True) -> Decis
     )
 
 
-def decisions_out(request: HttpRequest, case: Case) -> list[DecisionOut]:
+def decisions_out(request: AuthedRequest, case: Case) -> list[DecisionOut]:
     """The rounds the reader may see (selectors.decisions_for): for the Panel only those sent to it."""
     user = request.user
     whole = selectors.sees_whole_case(user, case)
@@ -353,7 +375,7 @@ def decisions_out(request: HttpRequest, case: Case) -> list[DecisionOut]:
     ]
 
 
-def current_decision_out(request: HttpRequest, case: Case) -> DecisionOut:
+def current_decision_out(request: AuthedRequest, case: Case) -> DecisionOut:
     decision = Decision.objects.filter(case=case).order_by("-round").first()
     assert decision is not None  # the service that just ran needed one
     user = request.user
@@ -364,7 +386,7 @@ def current_decision_out(request: HttpRequest, case: Case) -> DecisionOut:
     )
 
 
-def clocks_out(request: HttpRequest, case: Case) -> list[ClockOut]:
+def clocks_out(request: AuthedRequest, case: Case) -> list[ClockOut]:
     """The clocks the reader may see (selectors.clock_rows_for: the Panel reads those of what it is owed)."""
     return [
         ClockOut(
@@ -400,7 +422,7 @@ def attachment_out(attachment: Attachment, whole: bool) -> AttachmentOut:
     )
 
 
-def history_event_out(event: Any) -> HistoryEventOut:
+def history_event_out(event: AuditEvent) -> HistoryEventOut:
     return HistoryEventOut(
         seq=event.seq,
         occurred_at=event.occurred_at,

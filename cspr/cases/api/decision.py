@@ -7,8 +7,6 @@ again with the scrutineer (a new round) and send their justification.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from cspr.cases import services
 from cspr.cases.api.common import (
     DECISION,
@@ -34,6 +32,7 @@ from cspr.cases.api.schemas import (
     VoteIn,
 )
 from cspr.core.errors import NotFound
+from cspr.partnerships.types import AuthedRequest
 
 
 @router.get(
@@ -43,7 +42,7 @@ from cspr.core.errors import NotFound
     operation_id="decision_get",
     summary="Every round of the partners' decision",
 )
-def decision_get(request: HttpRequest, case_id: int) -> list[DecisionOut]:
+def decision_get(request: AuthedRequest, case_id: int) -> list[DecisionOut]:
     """Votes with their rationales, the scrutineer's advice, the outcome and how it was reached, and the
     Panel's responses. The national Panel reads it once the rapid review was sent to it (404 before), and a
     round after its challenge only once the partners sent their justification: then the outcome, kept or
@@ -62,7 +61,7 @@ def decision_get(request: HttpRequest, case_id: int) -> list[DecisionOut]:
     operation_id="decision_record_vote",
     summary="Vote for your safeguarding partner",
 )
-def decision_record_vote(request: HttpRequest, case_id: int, payload: VoteIn) -> DecisionOut:
+def decision_record_vote(request: AuthedRequest, case_id: int, payload: VoteIn) -> DecisionOut:
     """For the local authority's, police's and ICB's decision makers. When the third first vote agrees with the
     others the decision is made; if not, the round waits for the scrutineer (`status: scrutineer`). After the
     advice each partner may change their vote once (`stage: 2`). Returns the current round."""
@@ -80,7 +79,7 @@ def decision_record_vote(request: HttpRequest, case_id: int, payload: VoteIn) ->
     operation_id="decision_record_scrutineer_advice",
     summary="The independent scrutineer's advice",
 )
-def decision_record_scrutineer_advice(request: HttpRequest, case_id: int, payload: AdviceIn) -> DecisionOut:
+def decision_record_scrutineer_advice(request: AuthedRequest, case_id: int, payload: AdviceIn) -> DecisionOut:
     """When the decision makers disagree, or in the meeting after a Panel challenge. Scrutineers only.
     Returns the current round."""
     case = case_for(request, case_id)
@@ -95,7 +94,7 @@ def decision_record_scrutineer_advice(request: HttpRequest, case_id: int, payloa
     operation_id="decision_close_by_majority",
     summary="Record the majority decision after the scrutineer's advice",
 )
-def decision_close_by_majority(request: HttpRequest, case_id: int, payload: MajorityIn) -> DecisionOut:
+def decision_close_by_majority(request: AuthedRequest, case_id: int, payload: MajorityIn) -> DecisionOut:
     """After the advice and any changed votes, the option two partners stand by is the decision (422 when no
     two agree). Business managers and decision makers. Returns the current round."""
     case = case_for(request, case_id)
@@ -110,7 +109,7 @@ def decision_close_by_majority(request: HttpRequest, case_id: int, payload: Majo
     operation_id="family_communication_record",
     summary="Record how the family was told of the decision",
 )
-def family_communication_record(request: HttpRequest, case_id: int, payload: FamilyIn) -> tuple[int, FamilyOut]:
+def family_communication_record(request: AuthedRequest, case_id: int, payload: FamilyIn) -> tuple[int, FamilyOut]:
     """The decision and its rationale are told to the family, in writing and where possible in person through
     the practitioner working with them (Working Together 2023 ch.5). Once the partners have decided.
     Business managers only."""
@@ -134,7 +133,7 @@ def family_communication_record(request: HttpRequest, case_id: int, payload: Fam
     operation_id="decision_send_justification",
     summary="Send the partners' justification to the Panel after a challenge",
 )
-def decision_send_justification(request: HttpRequest, case_id: int, payload: JustificationIn) -> CaseOut:
+def decision_send_justification(request: AuthedRequest, case_id: int, payload: JustificationIn) -> CaseOut:
     """After the Panel challenged the decision, the partners met again with the scrutineer and decided a
     further round (kept or changed). Their justification goes to the Panel and the case waits for its
     response again. Business managers only."""
@@ -152,7 +151,7 @@ def decision_send_justification(request: HttpRequest, case_id: int, payload: Jus
     operation_id="panel_response_record",
     summary="The national Panel's response to the rapid review and decision",
 )
-def panel_response_record(request: HttpRequest, case_id: int, payload: PanelResponseIn) -> CaseOut:
+def panel_response_record(request: AuthedRequest, case_id: int, payload: PanelResponseIn) -> CaseOut:
     """Panel members only. `agree` with `national_review: no` moves the case to the partners' outcome; `yes`
     to a national review; `considering` leaves it with the Panel. `challenge` (with reasons) sends it back to
     the partners for a further round with the scrutineer."""

@@ -14,7 +14,7 @@ Every download and every read of the history is audited, with the reader, never 
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import File, Form, UploadedFile
 
 from cspr.cases import documents, downloads, selectors, services
@@ -32,6 +32,7 @@ from cspr.cases.api.common import (
 )
 from cspr.cases.api.schemas import AttachmentOut, DocumentFormat, FamilyLetterIn, HistoryEventOut
 from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
+from cspr.partnerships.types import AuthedRequest
 
 HISTORY_LIMIT = 500
 
@@ -44,7 +45,7 @@ HISTORY_LIMIT = 500
     operation_id="rapid_review_report",
     summary="The rapid review report, as Word (docx) or PDF",
 )
-def rapid_review_report(request: HttpRequest, case_id: int, fmt: DocumentFormat) -> HttpResponse:
+def rapid_review_report(request: AuthedRequest, case_id: int, fmt: DocumentFormat) -> HttpResponse:
     """Children by pseudonym and age band only. Before the rapid review is sent to the Panel it is a draft
     built from the case as it stands (the partnership's own people); from the sending on it is the copy
     frozen then, for everyone, so it reads exactly as the Panel received it, with the clocks (working days
@@ -74,7 +75,7 @@ def rapid_review_report(request: HttpRequest, case_id: int, fmt: DocumentFormat)
     operation_id="family_letter",
     summary="Write the letter telling the family of the decision, as Word (docx) or PDF",
 )
-def family_letter(request: HttpRequest, case_id: int, fmt: DocumentFormat, payload: FamilyLetterIn) -> HttpResponse:
+def family_letter(request: AuthedRequest, case_id: int, fmt: DocumentFormat, payload: FamilyLetterIn) -> HttpResponse:
     """Plain English for the family, with the child's first name; the pseudonym only in the reference line.
     Once the partners have decided (else 409). For the partnership's own people (the Panel: 404). A field
     left out takes the suggestion the case page's form shows; one that leaves the letter incomplete is 422.
@@ -107,7 +108,7 @@ def family_letter(request: HttpRequest, case_id: int, fmt: DocumentFormat, paylo
     operation_id="rr_audit_summary",
     summary="The rapid review audit summary, as Word (docx) or PDF",
 )
-def rr_audit_summary(request: HttpRequest, audit_id: int, fmt: DocumentFormat) -> HttpResponse:
+def rr_audit_summary(request: AuthedRequest, audit_id: int, fmt: DocumentFormat) -> HttpResponse:
     """The checklist, totals per item and every scored rapid review, for the assurance group (DOMAIN.md
     step 12). For business managers, auditors and scrutineers of the partnership. The download is audited."""
     audit = selectors.rr_audit_get(user=request.user, audit_id=audit_id)
@@ -129,7 +130,7 @@ def rr_audit_summary(request: HttpRequest, audit_id: int, fmt: DocumentFormat) -
     operation_id="attachments_list",
     summary="Files attached to the case's notification",
 )
-def attachments_list(request: HttpRequest, case_id: int) -> list[AttachmentOut]:
+def attachments_list(request: AuthedRequest, case_id: int) -> list[AttachmentOut]:
     """The partnership's own people see every file; the national Panel those that were part of the
     notification when it was sent, or existed when the rapid review (or a justification) was sent to it.
     The read is audited."""
@@ -146,7 +147,7 @@ def attachments_list(request: HttpRequest, case_id: int) -> list[AttachmentOut]:
     summary="Attach a file to the case's notification",
 )
 def attachment_add(
-    request: HttpRequest,
+    request: AuthedRequest,
     case_id: int,
     file: File[UploadedFile | None] = None,
     description: Form[str] = "",
@@ -171,7 +172,7 @@ def attachment_add(
     operation_id="attachment_download",
     summary="Download an attached file",
 )
-def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) -> HttpResponse:
+def attachment_download(request: AuthedRequest, case_id: int, attachment_id: int) -> HttpResponse:
     """The file as uploaded, with its checked content type. An attachment you may not see (the Panel: one
     added after what was sent to it) is 404. The download is audited."""
     case = case_for(request, case_id)
@@ -188,7 +189,7 @@ def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) 
     operation_id="case_history",
     summary="The case's audit trail: every view and change, newest first",
 )
-def case_history(request: HttpRequest, case_id: int) -> list[HistoryEventOut]:
+def case_history(request: AuthedRequest, case_id: int) -> list[HistoryEventOut]:
     """The latest 500 events of the hash-chained audit trail about the case: who read or changed what, and
     when. For the partnership's own people (business managers, decision makers, scrutineers, auditors); the
     Panel, reviewers and agency contributors get 404. Reading it is itself audited."""

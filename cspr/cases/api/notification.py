@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from cspr.cases import services
 from cspr.cases.api.common import (
     REFERRAL,
@@ -30,6 +28,7 @@ from cspr.cases.models import Notification
 from cspr.cases.rules.eligibility import assess
 from cspr.cases.services.notification import NOTIFICATION_FIELDS
 from cspr.core.errors import NotFound
+from cspr.partnerships.types import AuthedRequest
 
 
 @router.post(
@@ -39,7 +38,7 @@ from cspr.core.errors import NotFound
     operation_id="referral_screen",
     summary="Screen a referral",
 )
-def referral_screen(request: HttpRequest, case_id: int, payload: ScreeningIn) -> CaseOut:
+def referral_screen(request: AuthedRequest, case_id: int, payload: ScreeningIn) -> CaseOut:
     """The business manager decides, with reasons: a notification (the case moves to `notification` and its
     notification starts from the referral), a multi-agency learning review instead, or no further action.
     A referral is screened once (then 409)."""
@@ -57,7 +56,7 @@ def referral_screen(request: HttpRequest, case_id: int, payload: ScreeningIn) ->
     operation_id="notification_get",
     summary="The notification",
 )
-def notification_get(request: HttpRequest, case_id: int) -> NotificationOut:
+def notification_get(request: AuthedRequest, case_id: int) -> NotificationOut:
     """Everyone who sees the case reads what the Panel was sent; the partnership's own people also read the
     rest of the form and who the children are. `version` is the one to send back with PUT. The read is
     audited."""
@@ -71,7 +70,7 @@ def notification_get(request: HttpRequest, case_id: int) -> NotificationOut:
     operation_id="notification_update",
     summary="Record the notification's details and children",
 )
-def notification_update(request: HttpRequest, case_id: int, payload: NotificationIn) -> NotificationOut:
+def notification_update(request: AuthedRequest, case_id: int, payload: NotificationIn) -> NotificationOut:
     """Replaces every detail and the children (at most 4) while the case is at `notification` or
     `rapid_review`. Business managers only. Send the `version` you read: if someone saved since, nothing is
     saved and the answer is 409. Broken rules come back as 422 with `field_errors` keyed by the body's field
@@ -98,7 +97,7 @@ def notification_update(request: HttpRequest, case_id: int, payload: Notificatio
     operation_id="notification_eligibility",
     summary="Is the incident notifiable, and what follows?",
 )
-def notification_eligibility(request: HttpRequest, case_id: int) -> EligibilityOut:
+def notification_eligibility(request: AuthedRequest, case_id: int) -> EligibilityOut:
     """Criterion by criterion from the notification's answers (Children Act 2004 s16C; Working Together 2023
     ch.5): a serious child safeguarding case, the death of a looked-after child or of a care leaver, or not
     notifiable. Unanswered questions leave it incomplete, never guessed."""
@@ -124,7 +123,7 @@ def notification_eligibility(request: HttpRequest, case_id: int) -> EligibilityO
     operation_id="notification_record_sent",
     summary="Record the notification as sent to the Panel",
 )
-def notification_record_sent(request: HttpRequest, case_id: int, payload: NotificationSentIn) -> CaseOut:
+def notification_record_sent(request: AuthedRequest, case_id: int, payload: NotificationSentIn) -> CaseOut:
     """From then the Panel sees the case. If a rapid review is needed the case moves to `rapid_review` and its
     15-working-day clock starts; if not, the case is closed. Sent after the 5-working-day due date, it needs a
     `late_reason`. Business managers only."""

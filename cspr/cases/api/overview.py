@@ -3,7 +3,7 @@ addressed to an agency contributor, and the Panel's list."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query
 
 from cspr.cases import selectors, services
@@ -31,15 +31,17 @@ from cspr.cases.api.schemas import (
     PanelQuery,
     ReferralIn,
 )
-from cspr.cases.clocks import case_clocks
-from cspr.cases.models import Child, Notification, RapidReview
+from cspr.cases.clocks import stored_status
+from cspr.cases.models import CaseClock, Child, Notification, RapidReview
 from cspr.core.errors import ValidationFailed
 from cspr.partnerships.models import Organisation
 from cspr.partnerships.selectors import partnership_get
+from cspr.partnerships.types import AuthedRequest
+from cspr.timescales.milestones import RAPID_REVIEW
 
 
 @router.get("/", response=answers(list[CaseOut]), tags=CASES, operation_id="cases_list", summary="Cases you may see")
-def cases_list(request: HttpRequest) -> list[CaseOut]:
+def cases_list(request: AuthedRequest) -> list[CaseOut]:
     """Every case of your partnerships (business managers, decision makers, scrutineers, auditors) and, for the
     national Panel, every case whose notification was sent to it. Children appear by pseudonym only."""
     return [case_out(c) for c in selectors.cases_for_user(user=request.user)]
@@ -52,7 +54,7 @@ def cases_list(request: HttpRequest) -> list[CaseOut]:
     operation_id="referral_submit",
     summary="Refer an incident to a partnership",
 )
-def referral_submit(request: HttpRequest, payload: ReferralIn) -> tuple[int, CaseOut]:
+def referral_submit(request: AuthedRequest, payload: ReferralIn) -> tuple[int, CaseOut]:
     """Step 1 of the chain: an agency tells the partnership about an incident it thinks should be considered
     for a review. Agency contributors and business managers of the partnership may refer; the business manager
     then screens it (POST /{case_id}/screening). A contributor follows it with GET /referrals, not the case."""
@@ -87,7 +89,7 @@ def referral_submit(request: HttpRequest, payload: ReferralIn) -> tuple[int, Cas
     operation_id="referrals_mine",
     summary="Referrals you made, and what became of each",
 )
-def referrals_mine(request: HttpRequest) -> list[MyReferralOut]:
+def referrals_mine(request: AuthedRequest) -> list[MyReferralOut]:
     """The referrer sees where each referral went and the screening outcome, not the case that follows."""
     return [
         MyReferralOut(
@@ -108,7 +110,7 @@ def referrals_mine(request: HttpRequest) -> list[MyReferralOut]:
     operation_id="case_open",
     summary="Open a case at the notification stage",
 )
-def case_open(request: HttpRequest, payload: NewNotificationIn) -> tuple[int, CaseOut]:
+def case_open(request: AuthedRequest, payload: NewNotificationIn) -> tuple[int, CaseOut]:
     """For a local authority that became aware of a serious incident itself (no referral). The sequence for
     a council's case system:
 
@@ -137,7 +139,7 @@ def case_open(request: HttpRequest, payload: NewNotificationIn) -> tuple[int, Ca
     operation_id="agency_requests_mine",
     summary="Requests for information addressed to you",
 )
-def agency_requests_mine(request: HttpRequest) -> list[AgencyRequestOut]:
+def agency_requests_mine(request: AuthedRequest) -> list[AgencyRequestOut]:
     """For agency contributors: each request names the case by reference and pseudonym and carries only the
     facts the business manager chose to share. Withdrawn requests are left out."""
     return [agency_request_out(r) for r in selectors.agency_requests_for_contributor(user=request.user)]
@@ -150,7 +152,7 @@ def agency_requests_mine(request: HttpRequest) -> list[AgencyRequestOut]:
     operation_id="agency_request_get",
     summary="One request addressed to you",
 )
-def agency_request_get(request: HttpRequest, request_id: int) -> AgencyRequestOut:
+def agency_request_get(request: AuthedRequest, request_id: int) -> AgencyRequestOut:
     """Only the contributor it is addressed to may read it; anyone else is told it is not there. The read is
     audited."""
     return agency_request_out(selectors.agency_request_get(user=request.user, request_id=request_id, request=request))
@@ -163,7 +165,9 @@ def agency_request_get(request: HttpRequest, request_id: int) -> AgencyRequestOu
     operation_id="agency_request_respond",
     summary="Answer a request addressed to you",
 )
-def agency_request_respond(request: HttpRequest, request_id: int, payload: AgencyRequestResponseIn) -> AgencyRequestOut:
+def agency_request_respond(
+    request: AuthedRequest, request_id: int, payload: AgencyRequestResponseIn
+) -> AgencyRequestOut:
     """Your agency's summary of its involvement, once: an answered or withdrawn request is refused (409). When
     every open request of the case is answered, the agency summaries clock is met."""
     item = selectors.agency_request_get(user=request.user, request_id=request_id, request=request)
@@ -180,7 +184,7 @@ def agency_request_respond(request: HttpRequest, request_id: int, payload: Agenc
     operation_id="panel_cases",
     summary="The national Panel's list of what was sent to it",
 )
-def panel_cases(request: HttpRequest, filters: Query[PanelQuery]) -> list[PanelCaseOut]:
+def panel_cases(request: AuthedRequest, filters: Query[PanelQuery]) -> list[PanelCaseOut]:
     """Every case whose notification was sent to the Panel, from every partnership, newest first, by pseudonym.
     For Panel members only (anyone else: 404). `overdue` keeps rapid reviews not sent by their due date."""
     cases = selectors.panel_cases(
@@ -199,9 +203,12 @@ def panel_cases(request: HttpRequest, filters: Query[PanelQuery]) -> list[PanelC
         bands.setdefault(case_id, []).append(band)
     notifications = {n.case_id: n for n in Notification.objects.filter(case_id__in=ids)}
     reviews = {r.case_id: r for r in RapidReview.objects.filter(case_id__in=ids)}
+    # DESIGN.md rule 8: due dates are read from the stored clocks, one query for the whole list.
+    stored = {c.case_id: c for c in CaseClock.objects.filter(case_id__in=ids, milestone=RAPID_REVIEW)}
+    today = timezone.localdate()
     rows = []
     for case in cases:
-        clock = next((k for k in case_clocks(case) if k.id == "rapid-review"), None)
+        row = stored.get(case.pk)
         notification, rr = notifications.get(case.pk), reviews.get(case.pk)
         rows.append(
             PanelCaseOut(
@@ -210,8 +217,8 @@ def panel_cases(request: HttpRequest, filters: Query[PanelQuery]) -> list[PanelC
                 age_bands=bands.get(case.pk, []),
                 notification_sent_on=notification.sent_on if notification else None,
                 rapid_review_sent_on=rr.sent_on if rr else None,
-                rapid_review_due=clock.effective_due if clock else None,
-                rapid_review_status=clock.status.value if clock else "",
+                rapid_review_due=row.effective_due if row else None,
+                rapid_review_status=stored_status(row, today).value if row else "",
             )
         )
     return rows

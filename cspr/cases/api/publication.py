@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest
 from ninja import File, Form, UploadedFile
 
 from cspr.cases import selectors, services
 from cspr.cases.api.common import answers, case_for, case_out, reload, router
 from cspr.cases.api.schemas import PublicationOut
 from cspr.core.errors import NotFound
+from cspr.partnerships.types import AuthedRequest
 
 PUBLICATION = ["cases: publication"]
 
@@ -23,7 +23,7 @@ PUBLICATION = ["cases: publication"]
     summary="Publish the review: its final report enters the public library",
 )
 def review_publish(
-    request: HttpRequest,
+    request: AuthedRequest,
     case_id: int,
     file: File[UploadedFile | None] = None,
     sent_to_panel_on: Form[datetime.date | None] = None,

@@ -3,8 +3,6 @@ handing it to the decision makers, and recording it sent to the Panel."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from cspr.cases import services
 from cspr.cases.api.common import (
     RAPID_REVIEW,
@@ -42,6 +40,7 @@ from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
 from cspr.partnerships.models import Membership, Organisation, User
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import organisations_in_partnership
+from cspr.partnerships.types import AuthedRequest
 
 
 @router.get(
@@ -51,7 +50,7 @@ from cspr.partnerships.selectors import organisations_in_partnership
     operation_id="rapid_review_get",
     summary="The rapid review",
 )
-def rapid_review_get(request: HttpRequest, case_id: int) -> RapidReviewOut:
+def rapid_review_get(request: AuthedRequest, case_id: int) -> RapidReviewOut:
     """Sections, criteria, recommendation, chronology and immediate actions. The national Panel reads it once
     it was sent to the Panel (404 before). `version` is the one to send back with PUT. The read is audited."""
     case = case_for(request, case_id, log_read=True)
@@ -68,7 +67,7 @@ def rapid_review_get(request: HttpRequest, case_id: int) -> RapidReviewOut:
     operation_id="rapid_review_update",
     summary="Save rapid review sections and criteria",
 )
-def rapid_review_update(request: HttpRequest, case_id: int, payload: RapidReviewIn) -> RapidReviewOut:
+def rapid_review_update(request: AuthedRequest, case_id: int, payload: RapidReviewIn) -> RapidReviewOut:
     """Saves the sections sent (others keep their text) and the criteria answered, while the review is in
     progress or being decided. Business managers only. Send the `version` you read: if someone saved since,
     nothing is saved and the answer is 409. A criterion answered without reasons is refused (422,
@@ -99,7 +98,7 @@ def rapid_review_update(request: HttpRequest, case_id: int, payload: RapidReview
     operation_id="rapid_review_contributors",
     summary="Agencies of the case's partnership and who answers for each",
 )
-def rapid_review_contributors(request: HttpRequest, case_id: int) -> list[AgencyOut]:
+def rapid_review_contributors(request: AuthedRequest, case_id: int) -> list[AgencyOut]:
     """The `organisation_id` and `contributor_id` values a request can name. For the partnership's own people."""
     case = whole_case_for(request, case_id)
     contributors: dict[int, list[ContributorOut]] = {}
@@ -125,7 +124,7 @@ def rapid_review_contributors(request: HttpRequest, case_id: int) -> list[Agency
     operation_id="rapid_review_requests",
     summary="Every request of the case to an agency, with its answer",
 )
-def rapid_review_requests(request: HttpRequest, case_id: int) -> list[AgencyRequestOut]:
+def rapid_review_requests(request: AuthedRequest, case_id: int) -> list[AgencyRequestOut]:
     """For the partnership's own people; never the national Panel (404). Withdrawn requests are included.
     The read is audited."""
     case = whole_case_for(request, case_id, log_read=True)
@@ -140,7 +139,9 @@ def rapid_review_requests(request: HttpRequest, case_id: int) -> list[AgencyRequ
     operation_id="agency_request_create",
     summary="Ask an agency for a summary of its involvement",
 )
-def agency_request_create(request: HttpRequest, case_id: int, payload: AgencyRequestIn) -> tuple[int, AgencyRequestOut]:
+def agency_request_create(
+    request: AuthedRequest, case_id: int, payload: AgencyRequestIn
+) -> tuple[int, AgencyRequestOut]:
     """The named contributor is e-mailed and sees only this request and `shared_facts`, never the rest of the
     case. Due by working day 10 of the rapid review unless `due_date` says otherwise. Business managers only."""
     case = whole_case_for(request, case_id)
@@ -176,7 +177,7 @@ def agency_request_create(request: HttpRequest, case_id: int, payload: AgencyReq
     operation_id="agency_request_withdraw",
     summary="Withdraw a request that has not been answered",
 )
-def agency_request_withdraw(request: HttpRequest, case_id: int, request_id: int) -> AgencyRequestOut:
+def agency_request_withdraw(request: AuthedRequest, case_id: int, request_id: int) -> AgencyRequestOut:
     """The contributor no longer sees it. An answered or already withdrawn request is refused (409).
     Business managers only."""
     case = whole_case_for(request, case_id)
@@ -198,7 +199,7 @@ def agency_request_withdraw(request: HttpRequest, case_id: int, request_id: int)
     operation_id="episode_add",
     summary="Add a key practice episode to the chronology",
 )
-def episode_add(request: HttpRequest, case_id: int, payload: EpisodeIn) -> tuple[int, EpisodeOut]:
+def episode_add(request: AuthedRequest, case_id: int, payload: EpisodeIn) -> tuple[int, EpisodeOut]:
     """An agency's involvement on a date, with its analysis. Business managers only, while the review is in
     progress or being decided."""
     case = case_for(request, case_id)
@@ -222,7 +223,7 @@ def episode_add(request: HttpRequest, case_id: int, payload: EpisodeIn) -> tuple
     summary="Record an immediate action taken to keep children safe",
 )
 def immediate_action_add(
-    request: HttpRequest, case_id: int, payload: ImmediateActionIn
+    request: AuthedRequest, case_id: int, payload: ImmediateActionIn
 ) -> tuple[int, ImmediateActionOut]:
     """What was done, by whom and when. Business managers only, while the review is in progress or being
     decided."""
@@ -245,7 +246,7 @@ def immediate_action_add(
     operation_id="rapid_review_submit_for_decision",
     summary="Hand the rapid review to the decision makers",
 )
-def rapid_review_submit_for_decision(request: HttpRequest, case_id: int) -> CaseOut:
+def rapid_review_submit_for_decision(request: AuthedRequest, case_id: int) -> CaseOut:
     """Needs a recommendation with reasons and an answer to every regulation 11 criterion (else 409, saying
     what is missing). The case moves to `decision` and the three partners' decision makers vote."""
     case = case_for(request, case_id)
@@ -260,7 +261,7 @@ def rapid_review_submit_for_decision(request: HttpRequest, case_id: int) -> Case
     operation_id="rapid_review_record_sent",
     summary="Record the rapid review and decision sent to the Panel",
 )
-def rapid_review_record_sent(request: HttpRequest, case_id: int, payload: RapidReviewSentIn) -> CaseOut:
+def rapid_review_record_sent(request: AuthedRequest, case_id: int, payload: RapidReviewSentIn) -> CaseOut:
     """Once the partners have decided (else 409). Due 15 working days after the notification was sent; from
     then the Panel reads the rapid review and the decision, and the case waits for its response. Business
     managers only."""

@@ -49,6 +49,8 @@ ChecklistItem = Literal[
     "facts_gathered", "immediate_safety", "criteria_reasoned", "rationale_clear", "family_told", "on_time"
 ]
 ScoreValue = Literal["met", "partly", "not_met"]
+AgencyRequestStatusValue = Literal["open", "answered", "withdrawn"]
+DecisionStatusValue = Literal["voting", "scrutineer", "revoting", "decided"]
 
 WHOLE_CASE_ONLY = "Null unless you see the whole case (the partnership's own people); never sent to the Panel."
 CRITERIA_HELP = "Keys: " + "; ".join(f"'{code}': {label}" for code, label in CRITERIA + CIRCUMSTANCES) + "."
@@ -358,7 +360,7 @@ class AgencyRequestOut(Schema):
     contributor_id: int
     contributor: str
     due_date: datetime.date
-    status: Literal["open", "answered", "withdrawn"]
+    status: AgencyRequestStatusValue
     shared_facts: str
     questions: str
     response: str
@@ -453,7 +455,7 @@ class DecisionOut(Schema):
     it, and a later round only once the partners sent it their justification."""
 
     round: int = Field(description="1 after the rapid review; 2 and on after a Panel challenge.")
-    status: Literal["voting", "scrutineer", "revoting", "decided"]
+    status: DecisionStatusValue
     outcome: str
     method: str
     rationale: str | None = Field(description=SENT_IN_SUMMARY)

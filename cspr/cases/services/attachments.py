@@ -9,19 +9,20 @@ import secrets
 import stat
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import filetype
 from cryptography.fernet import InvalidToken
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.http import HttpRequest
 
 from cspr.audit.services import audit_record
 from cspr.cases.models import Attachment, Case, CaseState
 from cspr.cases.services.common import raise_if, require_business_manager
 from cspr.core.crypto import DecryptionError, fernet, first_key_fernet
 from cspr.core.errors import IllegalTransition
+from cspr.partnerships.models import User
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # What a notification's attachments can be: documents and images, checked by their content, not their name.
@@ -50,7 +51,7 @@ def sniff_content_type(data: bytes, name: str) -> str | None:
 
 
 def attachment_add(
-    *, actor: Any, case: Case, name: str, data: bytes, description: str = "", request: Any = None
+    *, actor: User, case: Case, name: str, data: bytes, description: str = "", request: HttpRequest | None = None
 ) -> Attachment:
     require_business_manager(actor, case)
     if case.state in {CaseState.NO_FURTHER_ACTION, CaseState.CLOSED}:

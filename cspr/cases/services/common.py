@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
+from django.http import HttpRequest
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
 from cspr.cases.clocks import clocks_recompute
-from cspr.cases.models import Case, CaseDate, CaseState
+from cspr.cases.models import Case, CaseDate, CaseState, Decision
 from cspr.core.errors import IllegalTransition, NotAllowed, NotFound, StaleEdit, ValidationFailed
+from cspr.partnerships.models import User
 from cspr.partnerships.roles import DECISION_MAKER_ROLES, Role
 from cspr.partnerships.selectors import access_for
 
 
-def require_case_role(actor: Any, case: Case, *roles: Role) -> None:
+def require_case_role(actor: User, case: Case, *roles: Role) -> None:
     """The actor must hold one of ``roles`` in the case's partnership. Someone who cannot see the case at all
     gets NotFound (rule 1); someone who can see it but not change it this way gets NotAllowed."""
     from cspr.cases.selectors import cases_for_user
@@ -28,6 +29,14 @@ def require_case_role(actor: Any, case: Case, *roles: Role) -> None:
     raise NotAllowed("Your role does not let you make this change. Ask the partnership's business manager.")
 
 
+def current_decision(case: Case) -> Decision:
+    """The latest round of the partners' decision; none yet is an illegal move (the case is not deciding)."""
+    decision = Decision.objects.filter(case=case).order_by("-round").first()
+    if decision is None:
+        raise IllegalTransition("The partners decide once the rapid review is ready for their decision.")
+    return decision
+
+
 def require_stage(case: Case, allowed: frozenset[CaseState], message: str) -> None:
     """The case must be at one of the ``allowed`` stages (a named set in ``cases.rules.stages``), else the
     change is an illegal move (409) with ``message`` saying why (DESIGN.md rule 3)."""
@@ -35,11 +44,11 @@ def require_stage(case: Case, allowed: frozenset[CaseState], message: str) -> No
         raise IllegalTransition(message)
 
 
-def require_business_manager(actor: Any, case: Case) -> None:
+def require_business_manager(actor: User, case: Case) -> None:
     require_case_role(actor, case, Role.BUSINESS_MANAGER)
 
 
-def decision_maker_partner(actor: Any, case: Case) -> str:
+def decision_maker_partner(actor: User, case: Case) -> str:
     """Which safeguarding partner the actor decides for in this case's partnership (la, police or icb)."""
     require_case_role(actor, case, *DECISION_MAKER_ROLES)
     roles = access_for(actor).roles_in(case.partnership_id)
@@ -67,7 +76,9 @@ def not_in_future(value: datetime.date | None, field: str, label: str, errors: d
         errors[field] = f"{label} must be today or in the past"
 
 
-def record_case_date(*, actor: Any, case: Case, event: str, date: datetime.date, request: Any = None) -> None:
+def record_case_date(
+    *, actor: User, case: Case, event: str, date: datetime.date, request: HttpRequest | None = None
+) -> None:
     """Record (or correct) the date of a clock event for cspr.timescales; audited with the old value."""
     existing = CaseDate.objects.filter(case=case, event=event).first()
     if existing is not None and existing.date == date:

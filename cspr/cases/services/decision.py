@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
 from cspr.cases.models import Case, CaseState, Decision, FamilyCommunication, Partner, RapidReview, ReviewOption, Vote
+from cspr.cases.rules.decision import final_votes
 from cspr.cases.services.common import (
+    current_decision,
     decision_maker_partner,
     not_in_future,
     raise_if,
@@ -25,26 +27,13 @@ from cspr.cases.services.common import (
     require_case_role,
     require_text,
 )
+from cspr.cases.services.panel import panel_sending_record
 from cspr.cases.state import case_transition
 from cspr.core.errors import IllegalTransition, ValidationFailed
+from cspr.partnerships.models import User
 from cspr.partnerships.roles import DECISION_MAKER_ROLES, Role
 
 PARTNERS = [p.value for p in Partner]
-
-
-def current_decision(case: Case) -> Decision:
-    decision = Decision.objects.filter(case=case).order_by("-round").first()
-    if decision is None:
-        raise IllegalTransition("The partners decide once the rapid review is ready for their decision.")
-    return decision
-
-
-def final_votes(decision: Decision) -> dict[str, Vote]:
-    """Each partner's standing vote: a changed (stage 2) vote replaces the first one."""
-    votes: dict[str, Vote] = {}
-    for vote in decision.votes.order_by("stage", "pk"):
-        votes[vote.partner] = vote
-    return votes
 
 
 def _compose_rationale(votes: dict[str, Vote]) -> str:
@@ -53,7 +42,9 @@ def _compose_rationale(votes: dict[str, Vote]) -> str:
     )
 
 
-def _decide(decision: Decision, outcome: str, method: str, rationale: str, actor: Any, request: Any) -> None:
+def _decide(
+    decision: Decision, outcome: str, method: str, rationale: str, actor: User, request: HttpRequest | None
+) -> None:
     case = decision.case
     decision.status = Decision.Status.DECIDED
     decision.outcome = outcome
@@ -77,7 +68,9 @@ def _decide(decision: Decision, outcome: str, method: str, rationale: str, actor
         record_case_date(actor=actor, case=case, event="review_decided", date=decision.decided_on, request=request)
 
 
-def decision_record_vote(*, actor: Any, case: Case, option: str, rationale: str, request: Any = None) -> Decision:
+def decision_record_vote(
+    *, actor: User, case: Case, option: str, rationale: str, request: HttpRequest | None = None
+) -> Decision:
     """A decision maker votes for their partner. The third first-round vote settles a unanimous decision or
     calls for the scrutineer; after the advice a vote may be changed once."""
     partner = decision_maker_partner(actor, case)
@@ -139,7 +132,9 @@ def decision_record_vote(*, actor: Any, case: Case, option: str, rationale: str,
     return decision
 
 
-def decision_record_scrutineer_advice(*, actor: Any, case: Case, advice: str, request: Any = None) -> Decision:
+def decision_record_scrutineer_advice(
+    *, actor: User, case: Case, advice: str, request: HttpRequest | None = None
+) -> Decision:
     require_case_role(actor, case, Role.SCRUTINEER)
     errors: dict[str, str] = {}
     require_text(advice, "advice", "Enter your advice to the decision makers", errors)
@@ -167,7 +162,9 @@ def decision_record_scrutineer_advice(*, actor: Any, case: Case, advice: str, re
     return decision
 
 
-def decision_close_by_majority(*, actor: Any, case: Case, rationale: str, request: Any = None) -> Decision:
+def decision_close_by_majority(
+    *, actor: User, case: Case, rationale: str, request: HttpRequest | None = None
+) -> Decision:
     """After the scrutineer's advice and any changed votes, the majority decides."""
     require_case_role(actor, case, Role.BUSINESS_MANAGER, *DECISION_MAKER_ROLES)
     errors: dict[str, str] = {}
@@ -191,7 +188,14 @@ def decision_close_by_majority(*, actor: Any, case: Case, rationale: str, reques
 
 
 def family_communication_record(
-    *, actor: Any, case: Case, told_on: datetime.date, method: str, told_by: str, notes: str = "", request: Any = None
+    *,
+    actor: User,
+    case: Case,
+    told_on: datetime.date,
+    method: str,
+    told_by: str,
+    notes: str = "",
+    request: HttpRequest | None = None,
 ) -> FamilyCommunication:
     """The decision and its rationale are told to the family, in writing and where possible in person
     through the practitioner working with them (Working Together 2023 ch.5)."""
@@ -227,7 +231,9 @@ def family_communication_record(
     return item
 
 
-def rapid_review_record_sent(*, actor: Any, case: Case, sent_on: datetime.date, request: Any = None) -> Case:
+def rapid_review_record_sent(
+    *, actor: User, case: Case, sent_on: datetime.date, request: HttpRequest | None = None
+) -> Case:
     """The rapid review and the decision went to the Panel: due 15 working days after the notification."""
     require_business_manager(actor, case)
     errors: dict[str, str] = {}
@@ -250,13 +256,14 @@ def rapid_review_record_sent(*, actor: Any, case: Case, sent_on: datetime.date, 
         )
         case_transition(actor=actor, case=case, to=CaseState.SENT_TO_PANEL, request=request)
         # What was sent is frozen with the sending: the Panel reads exactly that (services/panel.py).
-        from cspr.cases.services.panel import panel_sending_record  # here: panel.py imports this module
 
         panel_sending_record(actor=actor, case=case, kind="rapid_review", sent_on=sent_on, request=request)
     return case
 
 
-def decision_send_justification(*, actor: Any, case: Case, justification: str, request: Any = None) -> Case:
+def decision_send_justification(
+    *, actor: User, case: Case, justification: str, request: HttpRequest | None = None
+) -> Case:
     """After a Panel challenge the partners met again with the scrutineer and decided: their justification
     goes back to the Panel (DOMAIN.md step 5)."""
     require_business_manager(actor, case)
@@ -271,7 +278,6 @@ def decision_send_justification(*, actor: Any, case: Case, justification: str, r
             raise IllegalTransition("Record the scrutineer's advice from the partners' meeting first.")
         decision.justification = justification.strip()
         decision.save(update_fields=["justification"])
-        from cspr.cases.services.panel import panel_sending_record  # here: panel.py imports this module
 
         panel_sending_record(
             actor=actor, case=case, kind="justification", sent_on=timezone.localdate(), request=request

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
@@ -26,7 +27,7 @@ from cspr.cases.services.common import (
 )
 from cspr.cases.state import case_transition
 from cspr.core.errors import NotFound, ValidationFailed
-from cspr.partnerships.models import Partnership
+from cspr.partnerships.models import Partnership, User
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
 
@@ -121,12 +122,12 @@ def _write_children(case: Case, children: Sequence[ChildInput], today: datetime.
 
 def case_open(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     pseudonym: str = "",
     summary: str = "",
     children: Sequence[ChildInput] = (),
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Case:
     """Open a case straight at the notification stage (the local authority's own awareness, no referral)."""
     if actor is not None and not access_for(actor).has_role(partnership.pk, Role.BUSINESS_MANAGER):
@@ -182,13 +183,13 @@ NOTIFICATION_FIELDS = (
 
 def notification_update(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     version: int | None,
     fields: dict[str, Any],
     children: Sequence[ChildInput],
     summary: str | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Notification:
     """Save the notification's details and children. Each broken rule is reported against its field with
     how to fix it; nothing is saved unless everything is valid."""
@@ -264,13 +265,13 @@ def notification_update(
 
 def notification_record_sent(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     sent_on: datetime.date,
     panel_reference: str,
     partners_informed_on: datetime.date | None = None,
     late_reason: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Case:
     """Record that the notification went to the Panel. This starts the 15-working-day rapid review clock
     (Working Together 2023 ch.5). A notification sent after its 5-working-day due date needs a reason."""

@@ -8,22 +8,23 @@ with the scrutineer."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Mapping
 
 from django.db import transaction
+from django.http import HttpRequest
 
 from cspr.audit.services import audit_record
 from cspr.cases.models import Attachment, Case, CaseState, Decision, PanelResponse, PanelSending, ReviewOption
 from cspr.cases.rules.outcomes import AGREED_OUTCOME_STAGE
-from cspr.cases.services.common import not_in_future, raise_if, require_text
-from cspr.cases.services.decision import current_decision
+from cspr.cases.services.common import current_decision, not_in_future, raise_if, require_text
 from cspr.cases.state import case_transition
 from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
+from cspr.partnerships.models import User
 from cspr.partnerships.selectors import access_for
 
 
 def panel_sending_record(
-    *, actor: Any, case: Case, kind: str, sent_on: datetime.date, request: Any = None
+    *, actor: User, case: Case, kind: str, sent_on: datetime.date, request: HttpRequest | None = None
 ) -> PanelSending:
     """Freeze what is being sent to the Panel: the decision round, the attachments that exist now and, for the
     rapid review, its report rendered now in Word and PDF (encrypted before storing, DESIGN.md rule 6).
@@ -39,7 +40,7 @@ def panel_sending_record(
         raise IllegalTransition("The partners decide before anything is sent to the Panel.")
     if kind not in PanelSending.Kind.values:
         raise ValueError(f"unknown kind of sending: {kind!r}")
-    fields: dict[str, Any] = {}
+    fields: Mapping[str, object] = {}  # the frozen report's PanelSending fields (FrozenReportFields), if any
     if kind == PanelSending.Kind.RAPID_REVIEW:
         fields = rapid_review_freeze(case, decision=decision, sent_on=sent_on).fields()
     with transaction.atomic():
@@ -71,13 +72,13 @@ def panel_sending_record(
 
 def panel_response_record(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     response: str,
     national_review: str,
     responded_on: datetime.date,
     reasons: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> PanelResponse:
     if not access_for(actor).is_panel or case.sent_to_panel_at is None:
         raise NotFound("No case with that reference is available to you.")

@@ -11,9 +11,9 @@ the library cannot read the file, nothing is stored and the case stays where it 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.text import slugify
 
 from cspr.audit.services import audit_record
@@ -24,6 +24,7 @@ from cspr.cases.services.attachments import sniff_content_type
 from cspr.cases.services.common import not_in_future, raise_if, record_case_date, require_business_manager
 from cspr.cases.state import case_transition
 from cspr.core.errors import IllegalTransition, ValidationFailed
+from cspr.partnerships.models import User
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 # The final report is a document the library can read: checked by its content, not its name.
@@ -52,7 +53,7 @@ def published_file_name(case: Case, uploaded: str) -> str:
 
 def review_publish(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     file_name: str,
     data: bytes,
@@ -61,7 +62,7 @@ def review_publish(
     reviewer: str,
     anonymised: bool,
     title: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Case:
     """Record that the local review's final report was published; it enters the public library.
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
@@ -67,12 +69,12 @@ def _open_for_editing(case: Case) -> None:
 
 def rapid_review_update(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     version: int | None,
     sections: dict[str, Any],
     criteria: dict[str, dict[str, str]] | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> RapidReview:
     """Save the rapid review's sections. A stale save (someone else saved first) is refused: rule 5."""
     require_business_manager(actor, case)
@@ -160,14 +162,14 @@ def agency_request_proposed_due_date(case: Case, *, today: datetime.date | None 
 
 def agency_request_create(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     organisation: Organisation,
     contributor: User,
     shared_facts: str,
     questions: str = "",
     due_date: datetime.date | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> AgencyRequest:
     """Ask an agency for a summary of its involvement, due by working day 10 of the rapid review by default
     (a local plan, Working Together 2023 ch.5; the setting agency_summaries_working_days).
@@ -246,7 +248,7 @@ def agency_request_create(
 
 
 def agency_request_respond(
-    *, actor: Any, agency_request: AgencyRequest, response: str, request: Any = None
+    *, actor: User, agency_request: AgencyRequest, response: str, request: HttpRequest | None = None
 ) -> AgencyRequest:
     """The named contributor answers. When every open request is answered, the summaries clock is met."""
     if agency_request.contributor_id != getattr(actor, "pk", None):
@@ -280,7 +282,7 @@ def agency_request_respond(
     return locked
 
 
-def agency_request_withdraw(*, actor: Any, agency_request: AgencyRequest, request: Any = None) -> None:
+def agency_request_withdraw(*, actor: User, agency_request: AgencyRequest, request: HttpRequest | None = None) -> None:
     require_business_manager(actor, agency_request.case)
     with transaction.atomic():
         withdrawn = AgencyRequest.objects.filter(pk=agency_request.pk, status=AgencyRequest.Status.OPEN).update(
@@ -394,13 +396,13 @@ def _validate_immediate_action(*, action: str, by_whom: str, done_on: datetime.d
 
 def episode_add(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     date: datetime.date,
     agency: str,
     what_happened: str,
     analysis: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Episode:
     require_business_manager(actor, case)
     _open_for_editing(case)
@@ -421,7 +423,13 @@ def episode_add(
 
 
 def immediate_action_add(
-    *, actor: Any, case: Case, action: str, by_whom: str, done_on: datetime.date | None = None, request: Any = None
+    *,
+    actor: User,
+    case: Case,
+    action: str,
+    by_whom: str,
+    done_on: datetime.date | None = None,
+    request: HttpRequest | None = None,
 ) -> ImmediateAction:
     require_business_manager(actor, case)
     _open_for_editing(case)
@@ -473,14 +481,14 @@ def _locked_entry[Entry: (Episode, ImmediateAction)](
     model: type[Entry], case: Case, entry: Entry | int, missing: str
 ) -> Entry:
     """The case's episode or action, locked for the rest of the transaction; another case's is ``missing``."""
-    pk = entry.pk if isinstance(entry, model) else entry
+    pk = entry if isinstance(entry, int) else entry.pk
     found = model.objects.select_for_update().filter(case=case, pk=pk).first()
     if found is None:
         raise NotFound(missing)
     return found
 
 
-def _correct(item: Episode | ImmediateAction, version: str | None, what: str, new: dict[str, Any]) -> list[str]:
+def _correct(item: Episode | ImmediateAction, version: str | None, what: str, new: Mapping[str, object]) -> list[str]:
     """Write ``new`` over the entry unless someone else saved since ``version`` was read (rule 5); return the
     names of the fields that changed, for the audit event."""
     if version and version != record_version(item):
@@ -497,7 +505,7 @@ def _correct(item: Episode | ImmediateAction, version: str | None, what: str, ne
 
 def episode_update(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     episode: Episode | int,
     version: str | None,
@@ -505,7 +513,7 @@ def episode_update(
     agency: str,
     what_happened: str,
     analysis: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Episode:
     """Correct a key practice episode, with the same checks as adding one; audited with the fields changed
     (names only: the narrative stays out of the trail, rule 6)."""
@@ -532,7 +540,7 @@ def episode_update(
     return item
 
 
-def episode_remove(*, actor: Any, case: Case, episode: Episode | int, request: Any = None) -> None:
+def episode_remove(*, actor: User, case: Case, episode: Episode | int, request: HttpRequest | None = None) -> None:
     """Take an episode out of the chronology (entered twice, or about another child); the audit trail
     keeps that it existed, when, and who removed it."""
     require_business_manager(actor, case)
@@ -552,14 +560,14 @@ def episode_remove(*, actor: Any, case: Case, episode: Episode | int, request: A
 
 def immediate_action_update(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     immediate_action: ImmediateAction | int,
     version: str | None,
     action: str,
     by_whom: str,
     done_on: datetime.date | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> ImmediateAction:
     """Correct an immediate action, with the same checks as recording one; audited with the fields changed."""
     require_business_manager(actor, case)
@@ -581,7 +589,7 @@ def immediate_action_update(
 
 
 def immediate_action_remove(
-    *, actor: Any, case: Case, immediate_action: ImmediateAction | int, request: Any = None
+    *, actor: User, case: Case, immediate_action: ImmediateAction | int, request: HttpRequest | None = None
 ) -> None:
     """Take an immediate action off the rapid review; the audit trail keeps that it was recorded."""
     require_business_manager(actor, case)
@@ -599,7 +607,7 @@ def immediate_action_remove(
         item.delete()
 
 
-def rapid_review_submit_for_decision(*, actor: Any, case: Case, request: Any = None) -> Decision:
+def rapid_review_submit_for_decision(*, actor: User, case: Case, request: HttpRequest | None = None) -> Decision:
     """The review meeting has drafted the report: hand it to the three decision makers (days 12-15)."""
     require_business_manager(actor, case)
     with transaction.atomic():

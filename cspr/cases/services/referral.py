@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
@@ -15,14 +15,14 @@ from cspr.cases.services.common import not_in_future, raise_if, require_business
 from cspr.cases.services.notification import next_pseudonym, next_reference
 from cspr.cases.state import case_transition
 from cspr.core.errors import NotFound
-from cspr.partnerships.models import Organisation, Partnership
+from cspr.partnerships.models import Organisation, Partnership, User
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
 
 
 def referral_submit(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     what_happened: str,
     who_was_harmed: str,
@@ -30,7 +30,7 @@ def referral_submit(
     why_criteria_met: str = "",
     incident_date: datetime.date | None = None,
     organisation: Organisation | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> Case:
     """Refer an incident. Agency contributors and business managers of the partnership may refer."""
     access = access_for(actor)
@@ -79,7 +79,7 @@ def referral_submit(
     return case
 
 
-def referral_screen(*, actor: Any, case: Case, outcome: str, reasons: str, request: Any = None) -> Case:
+def referral_screen(*, actor: User, case: Case, outcome: str, reasons: str, request: HttpRequest | None = None) -> Case:
     """The business manager's screening: a notification, a learning review instead, or no further action."""
     require_business_manager(actor, case)
     errors: dict[str, str] = {}

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from cspr.audit.services import audit_record
 from cspr.cases.models import Case, RapidReviewAudit, RapidReviewAuditItem
 from cspr.cases.services.common import raise_if
 from cspr.core.errors import IllegalTransition, NotFound
-from cspr.partnerships.models import Partnership
+from cspr.partnerships.models import Partnership, User
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
 
@@ -29,19 +29,19 @@ CHECKLIST: list[tuple[str, str]] = [
 SCORES = {"met": "Met", "partly": "Partly met", "not_met": "Not met"}
 
 
-def _require_manager(actor: Any, partnership: Partnership) -> None:
+def _require_manager(actor: User, partnership: Partnership) -> None:
     if not access_for(actor).has_role(partnership.pk, Role.BUSINESS_MANAGER):
         raise NotFound("No partnership with that address is available to you.")
 
 
 def rr_audit_create(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     period_start: datetime.date,
     period_end: datetime.date,
     sample_size: int,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> RapidReviewAudit:
     """Sample rapid reviews sent to the Panel in the period (all of them when there are fewer)."""
     _require_manager(actor, partnership)
@@ -78,7 +78,12 @@ def rr_audit_create(
 
 
 def rr_audit_score(
-    *, actor: Any, item: RapidReviewAuditItem, scores: dict[str, str], comment: str = "", request: Any = None
+    *,
+    actor: User,
+    item: RapidReviewAuditItem,
+    scores: dict[str, str],
+    comment: str = "",
+    request: HttpRequest | None = None,
 ) -> RapidReviewAuditItem:
     _require_manager(actor, item.audit.partnership)
     if item.audit.completed_at is not None:
@@ -105,7 +110,7 @@ def rr_audit_score(
 
 
 def rr_audit_complete(
-    *, actor: Any, audit: RapidReviewAudit, overall_comment: str = "", request: Any = None
+    *, actor: User, audit: RapidReviewAudit, overall_comment: str = "", request: HttpRequest | None = None
 ) -> RapidReviewAudit:
     _require_manager(actor, audit.partnership)
     if audit.items.filter(scored_at__isnull=True).exists():

@@ -7,7 +7,8 @@
 - remove library reports' full text whose retention date has passed, keeping the catalogue record
   (cspr.library.services.library_retention_apply).
 
-Each job is idempotent for the day, so running the command twice does no harm.
+Each job is idempotent for the day, so running the command twice does no harm. The jobs are those the apps
+register in their ``AppConfig.ready()`` (``cspr.core.registry``): core imports neither app.
 """
 
 from __future__ import annotations
@@ -16,20 +17,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cspr.core import registry
+
 
 class Command(BaseCommand):
     help = "Send due and overdue reminders to agency contributors and apply library retention."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from cspr.cases.services import agency_requests_remind
-        from cspr.library.services import library_retention_apply
-
-        reminders = agency_requests_remind()
-        self.stdout.write(f"Reminders sent: {reminders.sent}")
-        # Retention runs whatever the mail server did: one failing job must not hold the other back.
-        removed = library_retention_apply(actor=None)
-        self.stdout.write(f"Library reports whose full text was removed: {len(removed)}")
-        if reminders.failed:
-            raise CommandError(
-                f"Reminders not sent: {reminders.failed} (see the log; they are tried again on the next run)."
-            )
+        failures: list[str] = []
+        for job in registry.DAILY_JOBS.values():
+            # Each job runs whatever the others did: one failing job must not hold the others back.
+            result = job()
+            self.stdout.write(result.summary)
+            if result.failed:
+                failures.append(result.failed)
+        if failures:
+            raise CommandError("; ".join(failures))

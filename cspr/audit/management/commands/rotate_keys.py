@@ -19,6 +19,7 @@ from django.db import connection, models, transaction
 
 from cspr.audit.services import audit_record
 from cspr.audit.triggers import append_only_suspended
+from cspr.core import registry
 from cspr.core.crypto import DecryptionError, rotate_token
 from cspr.core.fields import encrypted_fields
 
@@ -68,26 +69,6 @@ def rotate_model(model: type[models.Model]) -> int:
             last_pk = rows[-1][0]
 
 
-def rotate_attachment_files() -> tuple[int, list[int]]:
-    """Re-encrypt each attachment's file; returns how many were rewritten and the ids of those with no file."""
-    from cspr.cases.models import Attachment
-    from cspr.cases.services.attachments import attachment_file_reencrypt
-
-    rewritten, missing = 0, []
-    for attachment in Attachment.objects.only("pk", "storage_name").order_by("pk").iterator():
-        try:
-            if attachment_file_reencrypt(attachment=attachment):
-                rewritten += 1
-        except FileNotFoundError:
-            missing.append(attachment.pk)
-        except DecryptionError:
-            raise CommandError(
-                f"The file of attachment {attachment.pk} ({attachment.storage_name}) cannot be decrypted with any "
-                "configured key; add the key it was written with to FIELD_ENCRYPTION_KEYS and run again."
-            ) from None
-    return rewritten, missing
-
-
 class Command(BaseCommand):
     help = "Re-encrypt all encrypted fields and attachment files with the first key of FIELD_ENCRYPTION_KEYS."
 
@@ -100,17 +81,23 @@ class Command(BaseCommand):
             if done:
                 self.stdout.write(f"{model._meta.label}: {done} rows re-encrypted")
             total += done
-        files, missing = rotate_attachment_files()
-        if files:
-            self.stdout.write(f"Attachments: {files} files re-encrypted")
-        if missing:
-            # Nothing to rotate, and nothing the old key's removal can lose: said, so the gap is looked into.
-            self.stderr.write(f"Attachments with no stored file (left as they are): {', '.join(map(str, missing))}")
+        # Encrypted files belong to the apps that store them; each registers its rotation (cspr.core.registry).
+        files, missing = 0, 0
+        for rotate in registry.FILE_ROTATIONS.values():
+            result = rotate()
+            files, missing = files + result.rewritten, missing + len(result.missing)
+            if result.rewritten:
+                self.stdout.write(f"{result.what}: {result.rewritten} files re-encrypted")
+            if result.missing:
+                # Nothing to rotate, and nothing the old key's removal can lose: said, so the gap is looked into.
+                self.stderr.write(
+                    f"{result.what} with no stored file (left as they are): {', '.join(map(str, result.missing))}"
+                )
         # The rotation itself is on the record (who ran it is the operator, so no actor): counts only, never a key.
         audit_record(
             actor=None,
             action="encryption.keys_rotated",
             object_type="system",
-            detail={"rows": total, "files": files, "files_missing": len(missing)},
+            detail={"rows": total, "files": files, "files_missing": missing},
         )
         self.stdout.write(self.style.SUCCESS(f"Done: {total} rows and {files} files re-encrypted with the first key."))

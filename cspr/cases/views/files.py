@@ -1,8 +1,8 @@
-"""Attachments: upload (validated before storing) and download (authorised, audited).
+"""Documents and files: the generated rapid review report, attachments (validated before storing, served
+authorised and audited) and publishing the review's report (DOMAIN.md step 10).
 
 Which attachments a reader may download is the case's policy (``visibility.CasePolicy.attachments``): the
-Panel only those that were part of what was sent to it (DESIGN.md rule 1: anything else is a 404, as if it
-were not there)."""
+Panel only those that were part of what was sent to it (DESIGN.md rule 1: anything else is a 404)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,40 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from cspr.cases import downloads, services
-from cspr.cases.forms import PublicationForm
-from cspr.cases.models import Case
-from cspr.cases.views import action_view, form_page, get_case, run_service
+from cspr.cases import documents, downloads, services
+from cspr.cases.forms import (
+    PublicationForm,
+)
+from cspr.cases.models import (
+    Case,
+)
+from cspr.cases.views.common import action_view, get_case
 from cspr.cases.visibility import Action, case_policy
+from cspr.web.forms import form_page, run_service
+
+# --- documents --------------------------------------------------------------------------------------------
+
+
+@login_required
+def document_download(request: HttpRequest, case_id: int, kind: str, fmt: str) -> HttpResponse:
+    """Generated documents are served only through this view, after the same access check as the case,
+    and each download is audited (DESIGN.md rule 6)."""
+    case = get_case(request, case_id)
+    if fmt not in downloads.CONTENT_TYPES:
+        raise Http404
+    try:
+        if kind == "rapid-review" and case_policy(user=request.user, case=case).sees_documents:
+            body = documents.rapid_review_bytes(case, fmt)
+        else:
+            raise Http404
+    except documents.NotReady as exc:
+        from django.contrib import messages
+
+        messages.error(request, str(exc))
+        return redirect("cases:detail", case.pk)
+    return downloads.document_download(
+        request, target=case, document=kind, fmt=fmt, body=body, filename=f"{case.reference}-{kind}.{fmt}"
+    )
 
 
 class AttachmentForm(forms.Form):

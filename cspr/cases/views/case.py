@@ -1,0 +1,130 @@
+"""The case list, the case page, its audit trail and its calendar."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cspr.cases import selectors
+from cspr.cases.models import (
+    Notification,
+    Referral,
+)
+from cspr.cases.next_steps import next_steps
+from cspr.cases.rules.eligibility import assess
+from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
+from cspr.cases.views.common import get_case
+from cspr.cases.visibility import case_policy
+from cspr.core.errors import NotFound
+from cspr.partnerships.roles import Role
+from cspr.partnerships.selectors import access_for
+
+# --- lists and the case page ------------------------------------------------------------------------------
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = selectors.cases_for_user(user=request.user).order_by("-created_at")
+    access = access_for(request.user)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "cases": cases,
+            "can_refer": any(
+                access.has_role(p, Role.BUSINESS_MANAGER, Role.AGENCY_CONTRIBUTOR) for p in access.partnership_ids()
+            ),
+            "can_notify": any(access.has_role(p, Role.BUSINESS_MANAGER) for p in access.partnership_ids()),
+            "requests": selectors.agency_requests_for_contributor(user=request.user),
+            "referrals": selectors.referrals_by_user(user=request.user),
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case(request, case_id, log_read=True)
+    # What the reader may see of each step, and which steps they may take, is the case's policy
+    # (cases/visibility.py), so the page, the API and the documents show the Panel the same: what was sent to
+    # it, never a round still being decided (docs/cases.md).
+    policy = case_policy(user=request.user, case=case)
+    whole = policy.sees_local_detail
+    notification = Notification.objects.filter(case=case).first()
+    rr = policy.rapid_review()
+    decisions = policy.decisions()
+    similar = []
+    if whole and rr is not None:
+        from cspr.library.selectors import similar_reviews_for_text
+
+        text = "\n\n".join(
+            t
+            for t in (
+                case.summary,
+                notification.description if notification else "",
+                rr.learning_so_far,
+                rr.family_context,
+            )
+            if t
+        )
+        similar = similar_reviews_for_text(text=text, limit=5) if text.strip() else []
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "whole": whole,
+            **policy.flags(),
+            "referral": Referral.objects.filter(case=case).first() if whole else None,
+            "notification": notification,
+            "eligibility": assess(notification, list(case.children.all())) if notification else None,
+            "children": case.children.all() if whole else [],
+            "rr": rr,
+            "criteria": CRITERIA,
+            "circumstances": CIRCUMSTANCES,
+            "requests": case.agency_requests.select_related("organisation", "contributor") if whole else [],
+            "episodes": case.episodes.all() if rr is not None else [],
+            "actions": case.immediate_actions.all() if rr is not None else [],
+            "decisions": decisions,
+            "summary_only_rounds": [d.round for d in decisions if not policy.decision_in_full(d)],
+            "panel_responses": case.panel_responses.all() if policy.sees_panel_responses else [],
+            "clocks": selectors.clock_rows_for(user=request.user, case=case),
+            # The Panel is told its own next step, not how far the partners' meeting has got.
+            "steps": [s for s in next_steps(case, request.user, policy) if whole or s.who == "National Panel"],
+            "similar": similar,
+            "documents": policy.sees_documents,
+            "attachments": policy.attachments(),
+            "published_report_id": selectors.published_report_id(user=request.user, case=case),
+        },
+    )
+
+
+@login_required
+def case_audit(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case(request, case_id)
+    try:
+        events = selectors.case_audit_trail(user=request.user, case=case)[:500]
+    except NotFound:
+        raise Http404 from None
+    # The trail names who did what to the case: reading it is a read of case data, audited like the others.
+    selectors.case_read_record(user=request.user, case=case, page="audit", request=request)
+    return render(request, "cases/audit.html", {"case": case, "events": events})
+
+
+@login_required
+def case_calendar(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case's milestones as an iCalendar file (pseudonym and milestone names only: no personal data)."""
+    from cspr.cases.clocks import case_clocks
+    from cspr.timescales import milestones_to_ics
+
+    case = get_case(request, case_id)
+    if not case_policy(user=request.user, case=case).sees_local_detail:
+        raise Http404
+    body = milestones_to_ics(
+        case_reference=f"{case.reference} {case.pseudonym}",
+        clocks=case_clocks(case),
+        uid_domain=request.get_host().split(":")[0] or "cspr.invalid",
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}.ics"'
+    return response

@@ -1,0 +1,121 @@
+"""What every case page shares: finding the case through the selectors and the reader's policy, the
+decorator for a page that takes one action, and the page that asks one form's questions and calls one service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from cspr.cases import selectors
+from cspr.cases.models import (
+    Case,
+    CaseState,
+)
+from cspr.cases.visibility import Action, CasePolicy, case_policy
+from cspr.core.errors import NotFound
+from cspr.web.forms import form_page, run_service
+
+
+def get_case(request: HttpRequest, case_id: int, *, log_read: bool = False) -> Case:
+    try:
+        return selectors.case_get(user=request.user, case_id=case_id, log_read=log_read, request=request)
+    except NotFound:
+        raise Http404 from None
+
+
+class StepClosed(Exception):
+    """The reader's role may take this step, but not at the case's stage: the page says why instead."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
+def case_for_action(request: HttpRequest, case_id: int, action: Action) -> tuple[Case, CasePolicy]:
+    """The case and the reader's policy for a page that takes ``action`` (visibility.ACTIONS).
+
+    A case the reader cannot see, or an action their role never allows on it, is a 404, as if the page were
+    not there (rule 1: the Panel does not learn that a vote is under way). When their role allows it but the
+    case's stage does not, opening the page (GET) goes back to the case page with the reason; a form posted
+    anyway reaches the service, which refuses it with the same reason and keeps what was typed (rule 5)."""
+    case = get_case(request, case_id)
+    policy = case_policy(user=request.user, case=case)
+    if not policy.role_allows(action):
+        raise Http404
+    why_not = policy.why_not(action)
+    if why_not and request.method != "POST":
+        messages.info(request, why_not)
+        raise StepClosed(redirect("cases:detail", case.pk))
+    return case, policy
+
+
+def action_view(action: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorate a case page that takes ``action``: the view gets the case (see ``case_for_action``)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, case_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                case, _ = case_for_action(request, case_id, action)
+            except StepClosed as closed:
+                return closed.response
+            return view(request, case, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def case_form_view(
+    action: Action,
+    form_class: type[forms.Form],
+    title: str,
+    submit: str,
+    success: str,
+    service: Callable[..., Any],
+    intro: str = "",
+    autosave: bool | None = None,
+    prepare: Callable[[HttpRequest, Case, forms.Form], None] | None = None,
+    today_fields: tuple[str, ...] = (),
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A page that asks one form's questions and calls one service with the cleaned data.
+    ``today_fields`` are date questions whose usual answer is today, filled in to save typing. The draft is
+    restored and long text autosaves through ``form_page`` (rule 5), so no page built here can forget it."""
+
+    @action_view(action)
+    def view(request: HttpRequest, case: Case) -> HttpResponse:
+        # Every page built here is one of the partnership's own steps (requests, chronology, actions, advice,
+        # the family, the justification): whoever's role does not take the step, the Panel included, gets 404,
+        # not a form that shows local dates and the partnership's contributors (rule 1).
+        initial: dict[str, Any] = {name: timezone.localdate() for name in today_fields}
+        form = form_class(request.POST or None, initial=initial)
+        if prepare:
+            prepare(request, case, form)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and run_service(
+                request,
+                form,
+                lambda: service(actor=request.user, case=case, **form.cleaned_data, request=request),
+                success,
+            )
+        ):
+            return redirect("cases:detail", case.pk)
+        return form_page(request, form=form, case=case, title=title, submit=submit, intro=intro, autosave=autosave)
+
+    return view
+
+
+def states_for_filter() -> list[tuple[str, str]]:
+    return [("", "Any")] + [
+        (s.value, s.label) for s in CaseState if s not in {CaseState.REFERRED, CaseState.NO_FURTHER_ACTION}
+    ]

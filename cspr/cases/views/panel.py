@@ -1,0 +1,55 @@
+"""The national Panel's side: its inbox and its response (DOMAIN.md step 5)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cspr.cases import selectors, services
+from cspr.cases.forms import (
+    PanelFilterForm,
+    PanelResponseForm,
+)
+from cspr.cases.models import (
+    Case,
+)
+from cspr.cases.services.notification import AGE_BANDS
+from cspr.cases.views.common import action_view, states_for_filter
+from cspr.cases.visibility import Action
+from cspr.partnerships.models import Partnership
+from cspr.partnerships.selectors import access_for
+from cspr.web.forms import form_page, run_service
+
+
+@action_view(Action.RESPOND_AS_PANEL)
+def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
+    form = PanelResponseForm(request.POST or None, initial={"responded_on": timezone.localdate()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request,
+            form,
+            lambda: services.panel_response_record(actor=request.user, case=case, **form.cleaned_data, request=request),
+            "The Panel's response has been recorded.",
+        )
+    ):
+        return redirect("cases:detail", case.pk)
+    return form_page(request, form=form, case=case, title="Record the Panel's response", submit="Record response")
+
+
+@login_required
+def panel_inbox(request: HttpRequest) -> HttpResponse:
+    if not access_for(request.user).is_panel:
+        raise Http404
+    form = PanelFilterForm(request.GET or None)
+    form.fields["partnership"].choices = [("", "Any")] + [(p.slug, p.name) for p in Partnership.objects.all()]
+    form.fields["age_band"].choices = [("", "Any"), *AGE_BANDS]
+    form.fields["state"].choices = states_for_filter()
+    filters = selectors.PanelFilters()
+    if form.is_valid():
+        filters = selectors.PanelFilters(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+    cases = selectors.panel_cases(user=request.user, filters=filters)
+    return render(request, "cases/panel_inbox.html", {"cases": cases, "form": form})
