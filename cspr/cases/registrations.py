@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from cspr.core.registry import FileRotationResult, JobResult
+from cspr.partnerships.models import User
 
 
 def daily_reminders() -> JobResult:
@@ -51,7 +52,7 @@ def demo_cases(partnerships: Mapping[str, Any], today: datetime.date) -> None:
     load_demo_cases(partnerships=dict(partnerships), today=today)
 
 
-def home_panel(user: Any) -> dict[str, Any]:
+def home_panel(user: User) -> dict[str, Any]:
     """The home page's part from the cases app: cases by stage, what is due soonest, requests to answer."""
     from cspr.cases.selectors import agency_requests_for_contributor, case_home_summary, deadlines_for_user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -13,6 +13,9 @@ from django.utils import timezone
 
 from cspr.audit.services import audit_record
 from cspr.core.errors import IllegalTransition
+
+if TYPE_CHECKING:
+    from cspr.partnerships.models import User  # annotations only: the machine imports no domain app
 
 type Guard[M] = Callable[[M], str | None]
 
@@ -68,7 +71,7 @@ class Machine[M: models.Model, S: StrEnum]:
     def _label(self, state: S) -> str:
         return str(getattr(state, "label", state.value))
 
-    def move(self, *, actor: Any, obj: M, to: S | str, request: HttpRequest | None = None) -> M:
+    def move(self, *, actor: User | None, obj: M, to: S | str, request: HttpRequest | None = None) -> M:
         """Move ``obj`` to ``to`` if the table allows it and the move's guard passes; audit the move."""
         target = self.states(to)
         current = self.state_of(obj)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+
+from cspr.cases.models import Child, Notification
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Eligibility:
     complete: bool = False
 
 
-def assess(notification: Any, children: Sequence[Any] = ()) -> Eligibility:
+def assess(notification: Notification, children: Sequence[Child] = ()) -> Eligibility:
     """Assess a notification's answers. Unanswered questions leave the result incomplete, never guessed."""
     n = notification
     abuse = {"known": True, "suspected": True, "not_suspected": False}.get(n.abuse_or_neglect or "")

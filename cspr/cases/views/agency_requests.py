@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from cspr.cases import selectors, services
@@ -12,6 +12,7 @@ from cspr.cases.models import (
     AgencyRequest,
 )
 from cspr.core.errors import NotFound
+from cspr.partnerships.types import AuthedRequest
 from cspr.web.forms import draft_context, run_service
 
 # --- agency contributors --------------------------------------------------------------------------------------
@@ -27,7 +28,7 @@ class ResponseForm(forms.Form):
 
 
 @login_required
-def agency_request_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+def agency_request_answer(request: AuthedRequest, request_id: int) -> HttpResponse:
     try:
         item = selectors.agency_request_get(user=request.user, request_id=request_id, request=request)
     except NotFound:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from cspr.cases import documents, downloads, selectors, services
@@ -20,13 +20,14 @@ from cspr.core.errors import NotFound
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
+from cspr.partnerships.types import AuthedRequest
 from cspr.web.forms import draft_context, run_service
 
 # --- rapid review audit -------------------------------------------------------------------------------------
 
 
 @login_required
-def rr_audit_list(request: HttpRequest) -> HttpResponse:
+def rr_audit_list(request: AuthedRequest) -> HttpResponse:
     access = access_for(request.user)
     managed = [
         p
@@ -70,7 +71,7 @@ def rr_audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rr_audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
+def rr_audit_detail(request: AuthedRequest, audit_id: int) -> HttpResponse:
     try:
         audit = selectors.rr_audit_get(user=request.user, audit_id=audit_id)
     except NotFound:
@@ -109,7 +110,7 @@ def rr_audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
 
 
 @login_required
-def rr_audit_item(request: HttpRequest, audit_id: int, item_id: int) -> HttpResponse:
+def rr_audit_item(request: AuthedRequest, audit_id: int, item_id: int) -> HttpResponse:
     try:
         audit = selectors.rr_audit_get(user=request.user, audit_id=audit_id)
     except NotFound:
@@ -145,7 +146,7 @@ def rr_audit_item(request: HttpRequest, audit_id: int, item_id: int) -> HttpResp
 
 
 @login_required
-def rr_audit_summary(request: HttpRequest, audit_id: int, fmt: str) -> HttpResponse:
+def rr_audit_summary(request: AuthedRequest, audit_id: int, fmt: str) -> HttpResponse:
     try:
         audit = selectors.rr_audit_get(user=request.user, audit_id=audit_id)
     except NotFound:

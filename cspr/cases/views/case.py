@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from cspr.cases import selectors
@@ -19,12 +19,13 @@ from cspr.cases.visibility import case_policy
 from cspr.core.errors import NotFound
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
+from cspr.partnerships.types import AuthedRequest
 
 # --- lists and the case page ------------------------------------------------------------------------------
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedRequest) -> HttpResponse:
     cases = selectors.cases_for_user(user=request.user).order_by("-created_at")
     access = access_for(request.user)
     return render(
@@ -43,7 +44,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case(request, case_id, log_read=True)
     # What the reader may see of each step, and which steps they may take, is the case's policy
     # (cases/visibility.py), so the page, the API and the documents show the Panel the same: what was sent to
@@ -100,7 +101,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def case_audit(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_audit(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case(request, case_id)
     try:
         events = selectors.case_audit_trail(user=request.user, case=case)[:500]
@@ -112,7 +113,7 @@ def case_audit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def case_calendar(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_calendar(request: AuthedRequest, case_id: int) -> HttpResponse:
     """The case's milestones as an iCalendar file (pseudonym and milestone names only: no personal data)."""
     from cspr.cases.clocks import case_clocks
     from cspr.timescales import milestones_to_ics

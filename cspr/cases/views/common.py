@@ -21,10 +21,11 @@ from cspr.cases.models import (
 )
 from cspr.cases.visibility import Action, CasePolicy, case_policy
 from cspr.core.errors import NotFound
+from cspr.partnerships.types import AuthedRequest
 from cspr.web.forms import form_page, run_service
 
 
-def get_case(request: HttpRequest, case_id: int, *, log_read: bool = False) -> Case:
+def get_case(request: AuthedRequest, case_id: int, *, log_read: bool = False) -> Case:
     try:
         return selectors.case_get(user=request.user, case_id=case_id, log_read=log_read, request=request)
     except NotFound:
@@ -38,7 +39,7 @@ class StepClosed(Exception):
         self.response = response
 
 
-def case_for_action(request: HttpRequest, case_id: int, action: Action) -> tuple[Case, CasePolicy]:
+def case_for_action(request: AuthedRequest, case_id: int, action: Action) -> tuple[Case, CasePolicy]:
     """The case and the reader's policy for a page that takes ``action`` (visibility.ACTIONS).
 
     A case the reader cannot see, or an action their role never allows on it, is a 404, as if the page were
@@ -62,7 +63,7 @@ def action_view(action: Action) -> Callable[[Callable[..., HttpResponse]], Calla
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, case_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthedRequest, case_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 case, _ = case_for_action(request, case_id, action)
             except StepClosed as closed:
@@ -83,7 +84,7 @@ def case_form_view(
     service: Callable[..., Any],
     intro: str = "",
     autosave: bool | None = None,
-    prepare: Callable[[HttpRequest, Case, forms.Form], None] | None = None,
+    prepare: Callable[[AuthedRequest, Case, forms.Form], None] | None = None,
     today_fields: tuple[str, ...] = (),
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     """A page that asks one form's questions and calls one service with the cleaned data.
@@ -91,7 +92,7 @@ def case_form_view(
     restored and long text autosaves through ``form_page`` (rule 5), so no page built here can forget it."""
 
     @action_view(action)
-    def view(request: HttpRequest, case: Case) -> HttpResponse:
+    def view(request: AuthedRequest, case: Case) -> HttpResponse:
         # Every page built here is one of the partnership's own steps (requests, chronology, actions, advice,
         # the family, the justification): whoever's role does not take the step, the Panel included, gets 404,
         # not a form that shows local dates and the partnership's contributors (rule 1).

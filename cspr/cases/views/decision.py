@@ -4,7 +4,7 @@ sending the rapid review and the justification (DOMAIN.md steps 4 and 5)."""
 from __future__ import annotations
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from cspr.cases import documents, downloads, services
@@ -24,11 +24,12 @@ from cspr.cases.models import (
 from cspr.cases.views.common import action_view, case_form_view
 from cspr.cases.visibility import Action
 from cspr.core.drafts import draft_done
+from cspr.partnerships.types import AuthedRequest
 from cspr.web.forms import draft_context, form_page, run_service
 
 
 @action_view(Action.VOTE)
-def decision_vote(request: HttpRequest, case: Case) -> HttpResponse:
+def decision_vote(request: AuthedRequest, case: Case) -> HttpResponse:
     """Only the decision makers reach this page: it shows the recommendation, the votes so far and the
     scrutineer's advice of a round still being decided, which nobody else (the Panel above all) was sent."""
     decision = Decision.objects.filter(case=case).order_by("-round").first()
@@ -152,7 +153,7 @@ class FamilyLetterForm(forms.Form):
 
 
 @action_view(Action.WRITE_FAMILY_LETTER)
-def family_letter(request: HttpRequest, case: Case) -> HttpResponse:
+def family_letter(request: AuthedRequest, case: Case) -> HttpResponse:
     """Write the letter telling the family of the decision and its reasons; the download is audited."""
     try:
         defaults = documents.family_letter_defaults(case, request.user)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -21,13 +21,14 @@ from cspr.cases.models import (
 )
 from cspr.cases.views.common import action_view, get_case
 from cspr.cases.visibility import Action, case_policy
+from cspr.partnerships.types import AuthedRequest
 from cspr.web.forms import form_page, run_service
 
 # --- documents --------------------------------------------------------------------------------------------
 
 
 @login_required
-def document_download(request: HttpRequest, case_id: int, kind: str, fmt: str) -> HttpResponse:
+def document_download(request: AuthedRequest, case_id: int, kind: str, fmt: str) -> HttpResponse:
     """Generated documents are served only through this view, after the same access check as the case,
     and each download is audited (DESIGN.md rule 6)."""
     case = get_case(request, case_id)
@@ -58,7 +59,7 @@ class AttachmentForm(forms.Form):
 
 
 @action_view(Action.ATTACH_FILE)
-def attachment_new(request: HttpRequest, case: Case) -> HttpResponse:
+def attachment_new(request: AuthedRequest, case: Case) -> HttpResponse:
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -83,7 +84,7 @@ def attachment_new(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) -> HttpResponse:
+def attachment_download(request: AuthedRequest, case_id: int, attachment_id: int) -> HttpResponse:
     case = get_case(request, case_id)
     attachment = case_policy(user=request.user, case=case).attachments().filter(pk=attachment_id).first()
     if attachment is None:
@@ -92,7 +93,7 @@ def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) 
 
 
 @action_view(Action.PUBLISH)
-def review_publish(request: HttpRequest, case: Case) -> HttpResponse:
+def review_publish(request: AuthedRequest, case: Case) -> HttpResponse:
     """Publish the local review's final report: the service checks the dates, the file and the declaration."""
     form = PublicationForm(request.POST or None, request.FILES or None, initial={"published_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -24,19 +24,21 @@ from cspr.cases.models import (
     Notification,
 )
 from cspr.cases.rules.eligibility import assess
+from cspr.cases.services.notification import ChildInput
 from cspr.cases.views.common import action_view
 from cspr.cases.visibility import Action
 from cspr.core.errors import ServiceError
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
+from cspr.partnerships.types import AuthedRequest
 from cspr.web.forms import draft_context, form_page, run_service
 
 # --- notification ---------------------------------------------------------------------------------------------
 
 
 @login_required
-def notification_new(request: HttpRequest) -> HttpResponse:
+def notification_new(request: AuthedRequest) -> HttpResponse:
     access = access_for(request.user)
     partnerships = [
         p
@@ -75,7 +77,7 @@ def notification_new(request: HttpRequest) -> HttpResponse:
 CHILD_SLOTS = 4
 
 
-def _child_forms(request: HttpRequest, case: Case) -> list[ChildForm]:
+def _child_forms(request: AuthedRequest, case: Case) -> list[ChildForm]:
     children = list(case.children.all())
     result = []
     for i in range(CHILD_SLOTS):
@@ -125,12 +127,12 @@ def _place_notification_errors(exc: ServiceError, form: forms.Form, children: li
 
 
 @action_view(Action.CHANGE_NOTIFICATION)
-def notification_edit(request: HttpRequest, case: Case) -> HttpResponse:
+def notification_edit(request: AuthedRequest, case: Case) -> HttpResponse:
     notification = Notification.objects.filter(case=case).first()
     if notification is None:
         raise Http404
     initial = {name: getattr(notification, name) for name in NotificationForm.base_fields if name != "version"}
-    initial["in_area"] = {True: "yes", False: "no"}.get(notification.in_area, "")  # type: ignore[arg-type]
+    initial["in_area"] = "" if notification.in_area is None else ("yes" if notification.in_area else "no")
     initial["version"] = case.version
     form = NotificationForm(request.POST or None, initial=initial)
     child_forms = _child_forms(request, case)
@@ -138,7 +140,7 @@ def notification_edit(request: HttpRequest, case: Case) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in child_forms):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         filled = [f for f in child_forms if f.cleaned_data.get("name") or f.cleaned_data.get("date_of_birth")]
-        children = [dict(f.cleaned_data) for f in filled]
+        children = [cast(ChildInput, dict(f.cleaned_data)) for f in filled]
         ok = run_service(
             request,
             form,
@@ -152,7 +154,7 @@ def notification_edit(request: HttpRequest, case: Case) -> HttpResponse:
             ),
             "The notification has been saved.",
             place_errors=lambda exc: _place_notification_errors(exc, form, filled),
-        )  # type: ignore[arg-type]
+        )
         if ok:
             return redirect("cases:detail", case.pk)
     # The page shows the children's names, dates of birth and the narrative: one audited read per view.
@@ -175,7 +177,7 @@ def notification_edit(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @action_view(Action.SEND_NOTIFICATION)
-def notification_sent(request: HttpRequest, case: Case) -> HttpResponse:
+def notification_sent(request: AuthedRequest, case: Case) -> HttpResponse:
     form = NotificationSentForm(request.POST or None, initial={"sent_on": timezone.localdate()})
     if (
         request.method == "POST"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -20,11 +21,12 @@ from cspr.cases.views.common import action_view, states_for_filter
 from cspr.cases.visibility import Action
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.selectors import access_for
+from cspr.partnerships.types import AuthedRequest
 from cspr.web.forms import form_page, run_service
 
 
 @action_view(Action.RESPOND_AS_PANEL)
-def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
+def panel_response(request: AuthedRequest, case: Case) -> HttpResponse:
     form = PanelResponseForm(request.POST or None, initial={"responded_on": timezone.localdate()})
     if (
         request.method == "POST"
@@ -41,13 +43,20 @@ def panel_response(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @login_required
-def panel_inbox(request: HttpRequest) -> HttpResponse:
+def panel_inbox(request: AuthedRequest) -> HttpResponse:
     if not access_for(request.user).is_panel:
         raise Http404
     form = PanelFilterForm(request.GET or None)
-    form.fields["partnership"].choices = [("", "Any")] + [(p.slug, p.name) for p in Partnership.objects.all()]
-    form.fields["age_band"].choices = [("", "Any"), *AGE_BANDS]
-    form.fields["state"].choices = states_for_filter()
+    # The filter's choices are read when the page is: ChoiceFields (the form declares them so).
+    choices = {
+        "partnership": [("", "Any")] + [(p.slug, p.name) for p in Partnership.objects.all()],
+        "age_band": [("", "Any"), *AGE_BANDS],
+        "state": states_for_filter(),
+    }
+    for name, options in choices.items():
+        field = form.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = options
     filters = selectors.PanelFilters()
     if form.is_valid():
         filters = selectors.PanelFilters(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -36,13 +36,14 @@ from cspr.cases.visibility import Action
 from cspr.core.errors import ServiceError
 from cspr.partnerships.models import Membership, Organisation, User
 from cspr.partnerships.roles import Role
+from cspr.partnerships.types import AuthedRequest
 from cspr.web.forms import draft_context, form_page, run_service
 
 # --- rapid review -------------------------------------------------------------------------------------------
 
 
 @action_view(Action.CHANGE_RAPID_REVIEW)
-def rapid_review_edit(request: HttpRequest, case: Case) -> HttpResponse:
+def rapid_review_edit(request: AuthedRequest, case: Case) -> HttpResponse:
     rr = RapidReview.objects.filter(case=case).first()
     if rr is None:
         raise Http404
@@ -87,7 +88,7 @@ def rapid_review_edit(request: HttpRequest, case: Case) -> HttpResponse:
     )
 
 
-def _prepare_request_form(request: HttpRequest, case: Case, form: forms.Form) -> None:
+def _prepare_request_form(request: AuthedRequest, case: Case, form: forms.Form) -> None:
     """Agencies and contributors of the case's partnership; the due date question says what a blank answer
     means, and once working day 10 has passed offers the service's proposed date instead of a past one."""
     from cspr.cases.clocks import due_date_for
@@ -103,6 +104,7 @@ def _prepare_request_form(request: HttpRequest, case: Case, form: forms.Form) ->
         form.initial.setdefault("due_date", proposed)
     elif day_10 is not None:
         form.fields["due_date"].help_text = f"Leave blank for working day 10 of the rapid review, {day_10:%-d %B %Y}."
+    # Both are ModelChoiceFields, which the stubs see as a plain Field through form.fields.
     form.fields["organisation"].queryset = Organisation.objects.filter(partnership=case.partnership)  # type: ignore[attr-defined]
     contributors = User.objects.filter(
         memberships__partnership=case.partnership,
@@ -110,9 +112,9 @@ def _prepare_request_form(request: HttpRequest, case: Case, form: forms.Form) ->
         memberships__removed_at__isnull=True,
     ).distinct()
     form.fields["contributor"].queryset = contributors  # type: ignore[attr-defined]
-    form.fields["contributor"].label_from_instance = lambda u: (
+    form.fields["contributor"].label_from_instance = lambda u: (  # type: ignore[attr-defined]  # a ModelChoiceField
         f"{u.full_name} ({
-            ', '.join(  # type: ignore[attr-defined]
+            ', '.join(
                 m.organisation.name
                 for m in Membership.objects.active()
                 .filter(user=u, partnership=case.partnership, role=Role.AGENCY_CONTRIBUTOR)
@@ -161,7 +163,7 @@ def _case_entry[Entry: (Episode, ImmediateAction)](case: Case, model: type[Entry
 
 
 def _edit_entry(
-    request: HttpRequest,
+    request: AuthedRequest,
     case: Case,
     entry: Episode | ImmediateAction,
     *,
@@ -185,7 +187,7 @@ def _edit_entry(
 
 
 @action_view(Action.CHANGE_CHRONOLOGY)
-def episode_edit(request: HttpRequest, case: Case, episode_id: int) -> HttpResponse:
+def episode_edit(request: AuthedRequest, case: Case, episode_id: int) -> HttpResponse:
     """Correct a chronology entry until the rapid review is sent (the service refuses after, with why)."""
     episode = _case_entry(case, Episode, episode_id)
     return _edit_entry(
@@ -203,7 +205,7 @@ def episode_edit(request: HttpRequest, case: Case, episode_id: int) -> HttpRespo
 
 
 @action_view(Action.CHANGE_CHRONOLOGY)
-def immediate_action_edit(request: HttpRequest, case: Case, action_id: int) -> HttpResponse:
+def immediate_action_edit(request: AuthedRequest, case: Case, action_id: int) -> HttpResponse:
     """Correct an immediate action until the rapid review is sent."""
     item = _case_entry(case, ImmediateAction, action_id)
     return _edit_entry(
@@ -221,7 +223,13 @@ def immediate_action_edit(request: HttpRequest, case: Case, action_id: int) -> H
 
 
 def _confirm_remove(
-    request: HttpRequest, case: Case, *, title: str, entry: list[tuple[str, str]], remove: Callable[[], Any], done: str
+    request: AuthedRequest,
+    case: Case,
+    *,
+    title: str,
+    entry: list[tuple[str, str]],
+    remove: Callable[[], Any],
+    done: str,
 ) -> HttpResponse:
     """Ask before removing (GET), remove through the service (POST); a refusal is shown on the page."""
     form = forms.Form(request.POST if request.method == "POST" else None)  # nothing to type: bound on POST
@@ -235,7 +243,7 @@ def _confirm_remove(
 
 
 @action_view(Action.CHANGE_CHRONOLOGY)
-def episode_remove(request: HttpRequest, case: Case, episode_id: int) -> HttpResponse:
+def episode_remove(request: AuthedRequest, case: Case, episode_id: int) -> HttpResponse:
     episode = _case_entry(case, Episode, episode_id)
     return _confirm_remove(
         request,
@@ -252,7 +260,7 @@ def episode_remove(request: HttpRequest, case: Case, episode_id: int) -> HttpRes
 
 
 @action_view(Action.CHANGE_CHRONOLOGY)
-def immediate_action_remove(request: HttpRequest, case: Case, action_id: int) -> HttpResponse:
+def immediate_action_remove(request: AuthedRequest, case: Case, action_id: int) -> HttpResponse:
     item = _case_entry(case, ImmediateAction, action_id)
     return _confirm_remove(
         request,
@@ -267,7 +275,7 @@ def immediate_action_remove(request: HttpRequest, case: Case, action_id: int) ->
 
 
 @login_required
-def rapid_review_submit(request: HttpRequest, case_id: int) -> HttpResponse:
+def rapid_review_submit(request: AuthedRequest, case_id: int) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     case, _ = case_for_action(request, case_id, Action.SUBMIT_FOR_DECISION)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from cspr.cases import services
@@ -20,13 +20,14 @@ from cspr.cases.visibility import Action
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
+from cspr.partnerships.types import AuthedRequest
 from cspr.web.forms import draft_context, form_page, run_service
 
 # --- referral ------------------------------------------------------------------------------------------------
 
 
 @login_required
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: AuthedRequest) -> HttpResponse:
     access = access_for(request.user)
     choices = [
         (p.slug, p.name)
@@ -69,7 +70,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
 
 @action_view(Action.SCREEN)
-def referral_screen(request: HttpRequest, case: Case) -> HttpResponse:
+def referral_screen(request: AuthedRequest, case: Case) -> HttpResponse:
     referral = Referral.objects.filter(case=case).first()
     if referral is None:
         raise Http404
