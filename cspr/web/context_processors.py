@@ -31,7 +31,9 @@ def _library_item() -> list[NavItem]:
 def navigation(request: HttpRequest) -> list[NavItem]:
     user = getattr(request, "user", None)
     items: list[NavItem] = []
-    if user is None or not user.is_authenticated or not user.is_verified():
+    # A bearer token's user (an API error page) carries no second-factor check: it gets the public navigation.
+    is_verified = getattr(user, "is_verified", None)
+    if user is None or not user.is_authenticated or not callable(is_verified) or not is_verified():
         return _library_item()
     access = access_for(user)
     items.append({"href": reverse("home"), "text": "Home"})

@@ -31,7 +31,8 @@ from cspr.cases.api.common import (
     whole_case_for,
 )
 from cspr.cases.api.schemas import AttachmentOut, DocumentFormat, FamilyLetterIn, HistoryEventOut
-from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
+from cspr.cases.visibility import Action, case_policy
+from cspr.core.errors import IllegalTransition, NotAllowed, NotFound, ValidationFailed
 from cspr.partnerships.types import AuthedRequest
 
 HISTORY_LIMIT = 500
@@ -79,8 +80,11 @@ def family_letter(request: AuthedRequest, case_id: int, fmt: DocumentFormat, pay
     """Plain English for the family, with the child's first name; the pseudonym only in the reference line.
     Once the partners have decided (else 409). For the partnership's own people (the Panel: 404). A field
     left out takes the suggestion the case page's form shows; one that leaves the letter incomplete is 422.
-    Word is for adjusting before it is sent. The download is audited."""
+    Word is for adjusting before it is sent. The download is audited. Writing it is the business manager's
+    step (visibility.ACTIONS): another reader of the case is refused (403)."""
     case = whole_case_for(request, case_id)
+    if not case_policy(user=request.user, case=case).role_allows(Action.WRITE_FAMILY_LETTER):
+        raise NotAllowed("Your role does not let you do this. Ask the partnership's business manager.")
     try:
         documents.family_letter_defaults(case, request.user)
     except documents.NotReady as exc:

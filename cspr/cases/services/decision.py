@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cspr.audit.services import audit_record
 from cspr.cases.models import Case, CaseState, Decision, FamilyCommunication, Partner, RapidReview, ReviewOption, Vote
+from cspr.cases.rules import stages
 from cspr.cases.rules.decision import final_votes
 from cspr.cases.services.common import (
     current_decision,
@@ -25,6 +26,7 @@ from cspr.cases.services.common import (
     record_case_date,
     require_business_manager,
     require_case_role,
+    require_stage,
     require_text,
 )
 from cspr.cases.services.panel import panel_sending_record
@@ -236,6 +238,11 @@ def rapid_review_record_sent(
 ) -> Case:
     """The rapid review and the decision went to the Panel: due 15 working days after the notification."""
     require_business_manager(actor, case)
+    require_stage(
+        case,
+        stages.RAPID_REVIEW_SENDABLE,
+        "The rapid review and decision are sent to the Panel once the partners have decided.",
+    )
     errors: dict[str, str] = {}
     not_in_future(sent_on, "sent_on", "The date sent", errors)
     notification_sent = getattr(getattr(case, "notification", None), "sent_on", None)
@@ -267,6 +274,9 @@ def decision_send_justification(
     """After a Panel challenge the partners met again with the scrutineer and decided: their justification
     goes back to the Panel (DOMAIN.md step 5)."""
     require_business_manager(actor, case)
+    require_stage(
+        case, stages.JUSTIFICATION_SENDABLE, "The partners reply to the Panel after it challenged their decision."
+    )
     errors: dict[str, str] = {}
     require_text(justification, "justification", "Write the partners' justification for the Panel", errors)
     raise_if(errors, "There is a problem with the justification.")

@@ -11,10 +11,11 @@ from django.utils import timezone
 from cspr.audit.services import audit_record
 from cspr.cases.clocks import clocks_recompute
 from cspr.cases.models import Case, CaseState, Notification, Referral
-from cspr.cases.services.common import not_in_future, raise_if, require_business_manager, require_text
+from cspr.cases.rules import stages
+from cspr.cases.services.common import not_in_future, raise_if, require_business_manager, require_stage, require_text
 from cspr.cases.services.notification import next_pseudonym, next_reference
 from cspr.cases.state import case_transition
-from cspr.core.errors import NotFound
+from cspr.core.errors import IllegalTransition, NotFound
 from cspr.partnerships.models import Organisation, Partnership, User
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
@@ -91,11 +92,15 @@ def referral_screen(*, actor: User, case: Case, outcome: str, reasons: str, requ
         errors["outcome"] = "Choose what happens to the referral"
     require_text(reasons, "reasons", "Give the reasons for the screening decision", errors)
     raise_if(errors, "There is a problem with the screening decision.")
+    # A case opened at notification has no referral; one screened already has moved on (409, not a 500).
+    if not Referral.objects.filter(case=case).exists():
+        raise IllegalTransition("This case has no referral waiting to be screened.")
+    require_stage(case, stages.SCREENING, "This referral has already been screened.")
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(case=case)
+        referral = Referral.objects.select_for_update().filter(case=case).first()
+        if referral is None:
+            raise IllegalTransition("This case has no referral waiting to be screened.")
         if referral.outcome != Referral.Outcome.PENDING:
-            from cspr.core.errors import IllegalTransition
-
             raise IllegalTransition("This referral has already been screened.")
         referral.outcome = outcome
         referral.outcome_reasons = reasons.strip()
