@@ -10,6 +10,7 @@ from django.utils import timezone
 from cspr.audit.services import audit_record
 from cspr.cases.clocks import clocks_recompute
 from cspr.cases.models import Case, CaseDate, CaseState, Decision
+from cspr.cases.visibility import ACTIONS, Action
 from cspr.core.errors import IllegalTransition, NotAllowed, NotFound, StaleEdit, ValidationFailed
 from cspr.partnerships.models import User
 from cspr.partnerships.roles import DECISION_MAKER_ROLES, Role
@@ -42,6 +43,13 @@ def require_stage(case: Case, allowed: frozenset[CaseState], message: str) -> No
     change is an illegal move (409) with ``message`` saying why (DESIGN.md rule 3)."""
     if CaseState(case.state) not in allowed:
         raise IllegalTransition(message)
+
+
+def require_action_stage(case: Case, action: Action) -> None:
+    """The case must be at a stage where ``action`` is open: the stages and the reason are the visibility
+    policy's own (``visibility.ACTIONS``), so the page and the service refuse alike."""
+    rule = ACTIONS[action]
+    require_stage(case, rule.stages, rule.closed)
 
 
 def require_business_manager(actor: User, case: Case) -> None:

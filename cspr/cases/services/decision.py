@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from cspr.audit.services import audit_record
 from cspr.cases.models import Case, CaseState, Decision, FamilyCommunication, Partner, RapidReview, ReviewOption, Vote
-from cspr.cases.rules import stages
 from cspr.cases.rules.decision import final_votes
 from cspr.cases.services.common import (
     current_decision,
@@ -24,13 +23,14 @@ from cspr.cases.services.common import (
     not_in_future,
     raise_if,
     record_case_date,
+    require_action_stage,
     require_business_manager,
     require_case_role,
-    require_stage,
     require_text,
 )
 from cspr.cases.services.panel import panel_sending_record
 from cspr.cases.state import case_transition
+from cspr.cases.visibility import Action
 from cspr.core.errors import IllegalTransition, ValidationFailed
 from cspr.partnerships.models import User
 from cspr.partnerships.roles import DECISION_MAKER_ROLES, Role
@@ -238,11 +238,7 @@ def rapid_review_record_sent(
 ) -> Case:
     """The rapid review and the decision went to the Panel: due 15 working days after the notification."""
     require_business_manager(actor, case)
-    require_stage(
-        case,
-        stages.RAPID_REVIEW_SENDABLE,
-        "The rapid review and decision are sent to the Panel once the partners have decided.",
-    )
+    require_action_stage(case, Action.SEND_RAPID_REVIEW)
     errors: dict[str, str] = {}
     not_in_future(sent_on, "sent_on", "The date sent", errors)
     notification_sent = getattr(getattr(case, "notification", None), "sent_on", None)
@@ -274,9 +270,7 @@ def decision_send_justification(
     """After a Panel challenge the partners met again with the scrutineer and decided: their justification
     goes back to the Panel (DOMAIN.md step 5)."""
     require_business_manager(actor, case)
-    require_stage(
-        case, stages.JUSTIFICATION_SENDABLE, "The partners reply to the Panel after it challenged their decision."
-    )
+    require_action_stage(case, Action.SEND_JUSTIFICATION)
     errors: dict[str, str] = {}
     require_text(justification, "justification", "Write the partners' justification for the Panel", errors)
     raise_if(errors, "There is a problem with the justification.")

@@ -21,11 +21,13 @@ from cspr.cases.services.common import (
     not_in_future,
     raise_if,
     record_case_date,
+    require_action_stage,
     require_business_manager,
     require_stage,
     require_text,
 )
 from cspr.cases.state import case_transition
+from cspr.cases.visibility import Action
 from cspr.core.errors import NotFound, ValidationFailed
 from cspr.partnerships.models import Partnership, User
 from cspr.partnerships.roles import Role
@@ -278,7 +280,7 @@ def notification_record_sent(
     from cspr.cases.clocks import due_date_for
 
     require_business_manager(actor, case)
-    require_stage(case, stages.NOTIFICATION_SENDABLE, "The notification has already been recorded as sent.")
+    require_action_stage(case, Action.SEND_NOTIFICATION)
     notification = Notification.objects.filter(case=case).first()
     if notification is None:
         raise ValidationFailed("Record the notification's details first.")

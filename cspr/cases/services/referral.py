@@ -11,10 +11,16 @@ from django.utils import timezone
 from cspr.audit.services import audit_record
 from cspr.cases.clocks import clocks_recompute
 from cspr.cases.models import Case, CaseState, Notification, Referral
-from cspr.cases.rules import stages
-from cspr.cases.services.common import not_in_future, raise_if, require_business_manager, require_stage, require_text
+from cspr.cases.services.common import (
+    not_in_future,
+    raise_if,
+    require_action_stage,
+    require_business_manager,
+    require_text,
+)
 from cspr.cases.services.notification import next_pseudonym, next_reference
 from cspr.cases.state import case_transition
+from cspr.cases.visibility import Action
 from cspr.core.errors import IllegalTransition, NotFound
 from cspr.partnerships.models import Organisation, Partnership, User
 from cspr.partnerships.roles import Role
@@ -95,7 +101,7 @@ def referral_screen(*, actor: User, case: Case, outcome: str, reasons: str, requ
     # A case opened at notification has no referral; one screened already has moved on (409, not a 500).
     if not Referral.objects.filter(case=case).exists():
         raise IllegalTransition("This case has no referral waiting to be screened.")
-    require_stage(case, stages.SCREENING, "This referral has already been screened.")
+    require_action_stage(case, Action.SCREEN)
     with transaction.atomic():
         referral = Referral.objects.select_for_update().filter(case=case).first()
         if referral is None:

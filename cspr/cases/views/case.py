@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from cspr.cases import selectors
+from cspr.cases.clocks import clock_rows
 from cspr.cases.models import (
     Notification,
     Referral,
@@ -89,7 +90,7 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
             "decisions": decisions,
             "summary_only_rounds": [d.round for d in decisions if not policy.decision_in_full(d)],
             "panel_responses": case.panel_responses.all() if policy.sees_panel_responses else [],
-            "clocks": selectors.clock_rows_for(user=request.user, case=case),
+            "clocks": [row for row in clock_rows(case) if policy.sees_clock(row["id"])],
             # The Panel is told its own next step, not how far the partners' meeting has got.
             "steps": [s for s in next_steps(case, request.user, policy) if whole or s.who == "National Panel"],
             "similar": similar,
