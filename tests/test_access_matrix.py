@@ -66,8 +66,8 @@ from tests.access_matrix_rules import (
     Write,
     expected,
 )
-from tests.cases.api_tenancy_rules import CASES_API_RULES
 from tests.conftest import PASSWORD, verified_client
+from tests.test_tenancy_walk import RULES as TENANCY_RULES
 from tests.test_tenancy_walk import _password_only, walk
 
 NORTH, EAST = "northshire-riverside", "eastbury"
@@ -150,7 +150,7 @@ def api_body(key: str, values: dict[str, Any]) -> dict[str, Any]:
         return EXTRA_BODIES[key](values)
     method, path = key.split(" ", 1)
     route = re.sub(r"\{(\w+)\}", lambda m: "<fmt>" if m[1] == "fmt" else f"<int:{m[1]}>", path.lstrip("/"))
-    rule = CASES_API_RULES[route]
+    rule = TENANCY_RULES[route]
     assert rule.method == method.lower() and rule.body is not None, f"no body for {key}"
     return {k: v.format(**values) if isinstance(v, str) else v for k, v in rule.body.items()}
 
