@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$p; break; fi; done)
 
-.PHONY: run test install lint bench clean-db
+.PHONY: run test install lint bench load clean-db
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON)" ]; then echo "cspr needs Python 3.12 or newer; none was found on PATH or under ~/.pyenv." >&2; exit 1; fi
@@ -42,8 +42,16 @@ lint: install
 	$(PY) -m ruff format --check cspr tests bench
 	$(PY) -m mypy
 
+# Benchmarks (docs/benchmarks.md). The page budgets need generated national data: made once into var/bench/
+# through the services (about a second a case on 2 cores) and reused. BENCH_CASES sets the two sizes compared.
+BENCH_CASES ?= 500 5000
 bench: install
-	$(PY) -m bench
+	BENCH_CASES="$(BENCH_CASES)" $(PY) -m bench
+
+# A bounded load test: gunicorn on loopback, a mix of signed-in pages and API calls for a fixed time.
+LOAD_CASES ?= 500
+load: install
+	$(PY) -m bench.load --cases $(LOAD_CASES)
 
 clean-db:
 	rm -f var/cspr.sqlite3 var/cspr.sqlite3-wal var/cspr.sqlite3-shm

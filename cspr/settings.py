@@ -13,6 +13,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -166,25 +167,36 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------------
-# Embedded default: SQLite in var/ with WAL and IMMEDIATE transactions so concurrent writers queue instead of
-# failing with "database is locked" half-way through a service (DESIGN.md, Shape).
-DATABASE_URL = env("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
+# SQLite, however it is named (the embedded default in var/ or a DATABASE_URL such as sqlite:////srv/x.sqlite3),
+# runs with WAL, IMMEDIATE transactions and a busy timeout, so concurrent writers queue instead of failing with
+# "database is locked" half-way through a service (DESIGN.md, Shape). A URL once bypassed these and four
+# clients voting at once lost a vote: both paths now take their options from SQLITE_OPTIONS.
+SQLITE_OPTIONS: dict[str, object] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+
+
+def database_config(url: str | None) -> dict[str, Any]:
+    """The default database for ``url`` (None: the embedded SQLite file in var/). Any SQLite gets
+    SQLITE_OPTIONS; options the URL spells out itself are kept over them."""
+    if url:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    else:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        config = {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "cspr.sqlite3"),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
             "TEST": {"NAME": str(VAR_DIR / "test.sqlite3") if env_bool("CSPR_TEST_DB_FILE", False) else None},
         }
-    }
+    if config.get("ENGINE") == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **(config.get("OPTIONS") or {})}
+    return config
+
+
+DATABASE_URL = env("DATABASE_URL")
+DATABASES = {"default": database_config(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ATOMIC_REQUESTS = False
 
@@ -231,6 +243,9 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 # form posted after expiry). The cookie itself lasts a working day at most.
 SESSION_IDLE_TIMEOUT_SECONDS = int(env("SESSION_IDLE_TIMEOUT_SECONDS", "1800") or 1800)
 SESSION_IDLE_WARNING_SECONDS = 5 * 60
+# The idle timer rewrites the session's last activity only once it has moved on by this much, so a run of
+# pages does not write the session table on every request (cspr.core.middleware.IdleTimeoutMiddleware).
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -343,3 +358,20 @@ LOGGING = {
 # Product settings ---------------------------------------------------------------------------------------
 SERVICE_NAME = "Child safeguarding practice reviews"
 API_TOKEN_PREFIX = "cspr_"
+
+# --- The upload gate (cspr/core/uploads.py, docs/documents.md) -----------------------------------------------
+# No upload is larger than this (the final report's 20MB): the request stops being read past it, so a 100MB
+# body is refused without being read in full. Each form's own limit is checked again by the gate.
+CSPR_UPLOAD_MAX_BYTES = int(env("CSPR_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)) or 20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "cspr.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Malware scanning (cspr/core/scanner.py): "clamd" (CSPR_CLAMD_SOCKET: /run/clamav/clamd.ctl or host:3310),
+# "test" (finds only the EICAR test string: the tests and the development demo) or "off" (a loud warning).
+# With DEBUG off, a missing or test scanner fails the system checks, so production will not start without one.
+CSPR_CLAMD_SOCKET = env("CSPR_CLAMD_SOCKET", "") or ""
+CSPR_CLAMD_TIMEOUT = float(env("CSPR_CLAMD_TIMEOUT", "30") or 30)
+_DEFAULT_SCAN = "clamd" if CSPR_CLAMD_SOCKET else "test" if TESTING or (DEBUG and not PRODUCTION) else ""
+CSPR_UPLOAD_SCAN = (env("CSPR_UPLOAD_SCAN") or _DEFAULT_SCAN).strip().lower()

@@ -108,6 +108,7 @@ def reads_case(who: Who, own: bool, case: CaseFacts) -> bool:
 class Step(StrEnum):
     SCREEN = "screen the referral"
     CHANGE_NOTIFICATION = "change the notification"
+    CORRECT_NOTIFICATION = "correct the notification after it was sent"
     SEND_NOTIFICATION = "record the notification as sent"
     WRITE_RAPID_REVIEW = "write up the rapid review"
     ASK_AGENCY = "ask an agency for a summary (or withdraw the request)"
@@ -128,6 +129,7 @@ class Step(StrEnum):
 WHO_TAKES: dict[Step, frozenset[Who]] = {
     Step.SCREEN: BM,
     Step.CHANGE_NOTIFICATION: BM,
+    Step.CORRECT_NOTIFICATION: BM,
     Step.SEND_NOTIFICATION: BM,
     Step.WRITE_RAPID_REVIEW: BM,
     Step.ASK_AGENCY: BM,
@@ -159,8 +161,9 @@ def _at(*steps: Step | tuple[Step, ...]) -> frozenset[Step]:
 OPEN_AT: dict[CaseState, frozenset[Step]] = {
     S.REFERRED: _at(Step.SCREEN, Step.ATTACH_FILE),
     S.NOTIFICATION: _at(Step.CHANGE_NOTIFICATION, Step.SEND_NOTIFICATION, Step.ATTACH_FILE),
-    # The notification is corrected until the rapid review goes to the partners.
-    S.RAPID_REVIEW: _at(Step.CHANGE_NOTIFICATION, _RAPID_REVIEW_WORK, Step.SUBMIT_FOR_DECISION, Step.ATTACH_FILE),
+    # Sent, the notification is no longer edited: it is corrected (a new dated version the Panel is told about)
+    # until the rapid review goes to the partners.
+    S.RAPID_REVIEW: _at(Step.CORRECT_NOTIFICATION, _RAPID_REVIEW_WORK, Step.SUBMIT_FOR_DECISION, Step.ATTACH_FILE),
     # The rapid review's record changes while the partners decide, until it is sent to the Panel.
     S.DECISION: _at(_RAPID_REVIEW_WORK, _PARTNERS_DECIDE, _FAMILY, Step.SEND_RAPID_REVIEW, Step.ATTACH_FILE),
     S.SENT_TO_PANEL: _at(Step.RESPOND_AS_PANEL, _FAMILY, Step.ATTACH_FILE),
@@ -415,6 +418,7 @@ PAGES: dict[str, Row] = {
     "cases/<int:case_id>/screen/": Page(Step.SCREEN),
     "cases/<int:case_id>/notification/": Page(Step.CHANGE_NOTIFICATION),
     "cases/<int:case_id>/notification/sent/": Page(Step.SEND_NOTIFICATION),
+    "cases/<int:case_id>/notification/correct/": Page(Step.CORRECT_NOTIFICATION),
     "cases/<int:case_id>/rapid-review/": Page(Step.WRITE_RAPID_REVIEW),
     "cases/<int:case_id>/rapid-review/requests/new/": Page(Step.ASK_AGENCY),
     "cases/<int:case_id>/rapid-review/episodes/new/": Page(Step.CHANGE_CHRONOLOGY),
@@ -466,6 +470,7 @@ API: dict[str, Row] = {
     f"PUT {_C}/notification": Write(Step.CHANGE_NOTIFICATION, method="put"),
     f"POST {_C}/screening": Write(Step.SCREEN),
     f"POST {_C}/notification/sent": Write(Step.SEND_NOTIFICATION),
+    f"POST {_C}/notification/corrections": Write(Step.CORRECT_NOTIFICATION),
     f"GET {_C}/rapid-review": Read(panel=RAPID_REVIEW_SENT, exists=HAS_RAPID_REVIEW),
     f"PUT {_C}/rapid-review": Write(Step.WRITE_RAPID_REVIEW, method="put"),
     # Who was asked, and what they said: never the Panel's.

@@ -6,8 +6,15 @@ pages. Service errors become JSON with the same messages people see on the pages
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.parser import Parser
 
 from cspr.api.auth import TokenAuth
 from cspr.core.errors import (
@@ -16,10 +23,59 @@ from cspr.core.errors import (
     NotFound,
     ServiceError,
     StaleEdit,
+    TooLarge,
+    TooManyAttempts,
     ValidationFailed,
 )
+from cspr.core.fields import text_problem
 from cspr.partnerships.selectors import access_for, user_memberships
 from cspr.partnerships.types import AuthedRequest
+
+
+def _unstorable(value: Any, path: str = "") -> dict[str, str]:
+    """Each string in a JSON value (keys included) that no column can hold, by its dotted path in the body."""
+    found: dict[str, str] = {}
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem:
+            found[path or "body"] = f"This {problem}"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found |= _unstorable(key, where) | _unstorable(item, where)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found |= _unstorable(item, f"{path}.{i}" if path else str(i))
+    return found
+
+
+class CheckedParser(Parser):
+    """JSON bodies and query strings checked at the edge (issue "Prove it holds", defect 2): a lone surrogate
+    (JSON's "\\ud800" is valid JSON but not text: encrypting or storing it failed with a 500) or a NUL (which
+    PostgreSQL refuses in text) is a 422 naming the field, before any operation runs. The services check the
+    same again for callers that are not the API."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            data: dict[str, Any] = super().parse_body(request)
+        except RequestDataTooBig:
+            raise TooLarge(_TOO_LARGE) from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValidationFailed(f"The body is not valid JSON: {exc}") from None
+        found = _unstorable(data)
+        if found:
+            raise ValidationFailed("There is a problem with the text sent.", field_errors=found)
+        return data
+
+    def parse_querydict(self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest) -> Any:
+        result = super().parse_querydict(data, list_fields, request)
+        found = _unstorable(result)
+        if found:
+            raise ValidationFailed("There is a problem with the address's parameters.", field_errors=found)
+        return result
+
+
+_TOO_LARGE = "The request is too large: a body may be at most 10 MB. Send large files as attachments, one at a time."
 
 api = NinjaAPI(
     title="Child safeguarding practice reviews API",
@@ -30,6 +86,7 @@ api = NinjaAPI(
     ),
     auth=TokenAuth(),
     urls_namespace="api",
+    parser=CheckedParser(),
 )
 
 
@@ -49,7 +106,30 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         status = 409
     elif isinstance(exc, ValidationFailed):
         status = 422
+    elif isinstance(exc, TooManyAttempts):
+        status = 429
+    elif isinstance(exc, TooLarge):
+        status = 413
     return api.create_response(request, {"detail": exc.message, "field_errors": exc.field_errors}, status=status)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja wraps whatever the body parser raises in a 400 "Cannot parse request body": a refusal of
+    CheckedParser's (a lone surrogate, a NUL, a body too large) keeps its own status, message and field."""
+    cause = exc.__cause__
+    if isinstance(cause, ServiceError):
+        return service_error(request, cause)
+    if isinstance(cause, RequestDataTooBig):
+        return request_too_big(request, cause)
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE read outside the parser: 413 with the same JSON as any refusal,
+    not Django's HTML 400 (issue "Prove it holds", defect 2)."""
+    return api.create_response(request, {"detail": _TOO_LARGE, "field_errors": {}}, status=413)
 
 
 class MembershipOut(Schema):

@@ -55,7 +55,7 @@ def _local_authority_name(partnership: Partnership) -> str:
     return la.name
 
 
-def _notify(
+def notify_case(
     manager: User,
     partnership: Partnership,
     pseudonym: str,
@@ -112,7 +112,7 @@ def _notify(
     return case
 
 
-def _ready(
+def ready_for_decision(
     manager: User,
     case: Case,
     recommendation: str = "local_review",
@@ -183,7 +183,7 @@ def _northshire(p: Partnership) -> None:
         why_criteria_met="Non-accidental injury suspected in a non-mobile infant.",
     )
     # 2. A notification being prepared (due in a few days).
-    _notify(
+    notify_case(
         m,
         p,
         "Child B",
@@ -194,7 +194,7 @@ def _northshire(p: Partnership) -> None:
         None,
     )
     # 3. A rapid review in progress, with one summary back and one awaited.
-    c = _notify(
+    c = notify_case(
         m,
         p,
         "Child C",
@@ -241,7 +241,7 @@ def _northshire(p: Partnership) -> None:
         done_on=ago(4),
     )
     # 4. With the decision makers: two have voted.
-    d = _notify(
+    d = notify_case(
         m,
         p,
         "Child D",
@@ -252,11 +252,11 @@ def _northshire(p: Partnership) -> None:
         ago(10),
         nature="death",
     )
-    _ready(m, d)
+    ready_for_decision(m, d)
     services.decision_record_vote(actor=la, case=d, option="local_review", rationale="Criteria a and c are met.")
     services.decision_record_vote(actor=police, case=d, option="local_review", rationale="Agreed.")
     # 5. Partners disagree: the scrutineer advises.
-    e = _notify(
+    e = notify_case(
         m,
         p,
         "Child E",
@@ -266,12 +266,12 @@ def _northshire(p: Partnership) -> None:
         ago(13),
         ago(11),
     )
-    _ready(m, e, "learning_review")
+    ready_for_decision(m, e, "learning_review")
     services.decision_record_vote(actor=la, case=e, option="local_review", rationale="Several agencies involved.")
     services.decision_record_vote(actor=police, case=e, option="learning_review", rationale="Good practice to learn.")
     services.decision_record_vote(actor=icb, case=e, option="no_review", rationale="Learning already identified.")
     # 6. Sent to the Panel, waiting for its response.
-    f = _notify(
+    f = notify_case(
         m,
         p,
         "Child F",
@@ -282,14 +282,14 @@ def _northshire(p: Partnership) -> None:
         ago(14),
         nature="death",
     )
-    _ready(m, f)
+    ready_for_decision(m, f)
     unanimous(f, "local_review", "Recurrent theme of unsafe sleep with parental alcohol use.")
     services.family_communication_record(
         actor=m, case=f, told_on=today, method="in_person", told_by="Jo Reed, family's social worker"
     )
     services.rapid_review_record_sent(actor=m, case=f, sent_on=today)
     # 7. The Panel challenged the decision: the partners reconsider.
-    g = _notify(
+    g = notify_case(
         m,
         p,
         "Child G",
@@ -299,7 +299,7 @@ def _northshire(p: Partnership) -> None:
         ago(18),
         ago(16),
     )
-    _ready(m, g, "no_review")
+    ready_for_decision(m, g, "no_review")
     unanimous(g, "no_review", "Single-agency issue, already addressed by the provider.")
     services.rapid_review_record_sent(actor=m, case=g, sent_on=today)
     services.panel_response_record(
@@ -312,7 +312,7 @@ def _northshire(p: Partnership) -> None:
         "themes: please reconsider a local review.",
     )
     # 8. The Panel agreed: a local review follows.
-    h = _notify(
+    h = notify_case(
         m,
         p,
         "Child H",
@@ -322,13 +322,13 @@ def _northshire(p: Partnership) -> None:
         ago(25),
         ago(23),
     )
-    _ready(m, h)
+    ready_for_decision(m, h)
     unanimous(h, "local_review", "Information sharing failed.")
     services.family_communication_record(actor=m, case=h, told_on=today, method="letter", told_by="Business manager")
     services.rapid_review_record_sent(actor=m, case=h, sent_on=today)
     services.panel_response_record(actor=panel, case=h, response="agree", national_review="no", responded_on=today)
     # 9. The Panel takes a national review.
-    i = _notify(
+    i = notify_case(
         m,
         p,
         "Child I",
@@ -339,13 +339,15 @@ def _northshire(p: Partnership) -> None:
         ago(26),
         nature="death",
     )
-    _ready(m, i, "national_review", reasons="Elective home education and multi-agency oversight: national themes.")
+    ready_for_decision(
+        m, i, "national_review", reasons="Elective home education and multi-agency oversight: national themes."
+    )
     unanimous(i, "national_review", "The learning is for national guidance.")
     services.family_communication_record(actor=m, case=i, told_on=today, method="letter", told_by="Business manager")
     services.rapid_review_record_sent(actor=m, case=i, sent_on=today)
     services.panel_response_record(actor=panel, case=i, response="agree", national_review="yes", responded_on=today)
     # 10. No review: the partners weighed the criteria and the Panel agreed.
-    j = _notify(
+    j = notify_case(
         m,
         p,
         "Child J",
@@ -355,14 +357,16 @@ def _northshire(p: Partnership) -> None:
         ago(30),
         ago(28),
     )
-    _ready(m, j, "no_review", CRITERIA_NOT_MET, "A single provider's failing, already reviewed and put right.")
+    ready_for_decision(
+        m, j, "no_review", CRITERIA_NOT_MET, "A single provider's failing, already reviewed and put right."
+    )
     unanimous(j, "no_review", "Learning already identified and acted on.")
     services.family_communication_record(actor=m, case=j, told_on=today, method="in_person", told_by="Ali Khan, SW")
     services.rapid_review_record_sent(actor=m, case=j, sent_on=today)
     services.panel_response_record(actor=panel, case=j, response="agree", national_review="no", responded_on=today)
     # 11. After a challenge the partners met again with the scrutineer, changed the decision and sent their
     #     justification back: the case waits at the Panel for its further response.
-    k = _notify(
+    k = notify_case(
         m,
         p,
         "Child K",
@@ -372,7 +376,7 @@ def _northshire(p: Partnership) -> None:
         ago(32),
         ago(30),
     )
-    _ready(m, k, "learning_review", reasons="Good practice by the school to learn from.")
+    ready_for_decision(m, k, "learning_review", reasons="Good practice by the school to learn from.")
     unanimous(k, "learning_review", "Mostly good practice.")
     services.rapid_review_record_sent(actor=m, case=k, sent_on=today)
     services.panel_response_record(
@@ -394,7 +398,7 @@ def _northshire(p: Partnership) -> None:
         "the missing episodes and exploitation reports were held by different agencies and never joined up.",
     )
     # 12. The local review was carried out and its anonymised final report published: it is in the library.
-    lcase = _notify(
+    lcase = notify_case(
         m,
         p,
         "Child L",
@@ -404,7 +408,7 @@ def _northshire(p: Partnership) -> None:
         ago(150),
         ago(148),
     )
-    _ready(m, lcase)
+    ready_for_decision(m, lcase)
     unanimous(lcase, "local_review", "Criteria a and c are met: agencies did not share what they knew.")
     services.family_communication_record(
         actor=m, case=lcase, told_on=today, method="in_person", told_by="Business manager"
@@ -417,7 +421,7 @@ def _northshire(p: Partnership) -> None:
         actor=m,
         case=lcase,
         file_name="child-l-lcspr.pdf",
-        data=_final_report_pdf(),
+        data=final_report_pdf(),
         sent_to_panel_on=ago(12),
         published_on=ago(3),
         reviewer="Sam Okafor, independent reviewer",
@@ -425,7 +429,7 @@ def _northshire(p: Partnership) -> None:
     )
 
 
-def _final_report_pdf() -> bytes:
+def final_report_pdf() -> bytes:
     """An anonymised final report, made here so the demo needs no files: Child L, no names or places."""
     findings = (
         "Child L was seven months old when taken to hospital with a fractured skull. The mother's new partner "
@@ -451,7 +455,7 @@ def _eastbury(p: Partnership) -> None:
     m = _user("eastbury.manager@demo.cspr.test")
     # A rapid review that is overdue: notified 20 working days ago, nothing sent since.
     aware = cal.add_working_days(cal.roll_back(today), -22)
-    _notify(
+    notify_case(
         m,
         p,
         "Child A",
@@ -491,7 +495,7 @@ def _eastbury(p: Partnership) -> None:
     # Notified and closed: a care leaver's death needs no rapid review unless the serious case criteria are
     # met or the young person was under 18 (Working Together 2023 ch.5).
     aware = cal.add_working_days(cal.roll_back(today), -4)
-    _notify(
+    notify_case(
         m,
         p,
         "Child D",

@@ -4,11 +4,14 @@ download is audited with the reader, never the content, and the file name is mad
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.http import HttpRequest, HttpResponse
 
 from cspr.audit.services import audit_record
 from cspr.cases import services
 from cspr.cases.models import Attachment, Case, RapidReviewAudit
+from cspr.core.uploads import TEXT, download_name
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -17,9 +20,18 @@ CONTENT_TYPES = {
 
 
 def file_response(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    safe = "".join(ch for ch in filename if ch.isalnum() or ch in "._- ")[:120] or "file"
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    """The bytes with their stored type, always as a download (``attachment``: a browser never renders an
+    uploaded file as a page of this site), ``nosniff`` so the type is not second-guessed, and a name that is
+    safe for the header and ends in the stored type's extension."""
+    served_type = f"{TEXT.mime}; charset=utf-8" if content_type == TEXT.mime else content_type
+    response = HttpResponse(body, content_type=served_type)
+    name = download_name(filename, content_type)
+    ascii_name = "".join(ch for ch in name if ch.isascii() and (ch.isalnum() or ch in "._- "))[-120:].strip() or "file"
+    disposition = f'attachment; filename="{ascii_name}"'
+    if ascii_name != name:
+        disposition += f"; filename*=UTF-8''{quote(name[-120:], safe='')}"
+    response["Content-Disposition"] = disposition
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

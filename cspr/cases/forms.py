@@ -167,6 +167,16 @@ class ChildForm(forms.Form):
     la_of_residence = forms.CharField(label="Local authority where the child lives", required=False, max_length=200)
 
 
+class NotificationCorrectionForm(NotificationForm):
+    """A correction after the notification was sent: every detail as it should be, and why (defect 8)."""
+
+    reason = forms.CharField(
+        label="Why is the notification being corrected?",
+        help_text="The Panel is told about the correction and reads this. The notification as first sent is kept.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 class NotificationSentForm(forms.Form):
     sent_on = _date("When was the notification sent to the Panel?", noun="date sent")
     panel_reference = forms.CharField(

@@ -205,6 +205,59 @@ class Notification(models.Model):
         return f"Notification for {self.case.reference}"
 
 
+class NotificationVersion(models.Model):
+    """What the Panel was notified, one row each time: number 1 is the notification as sent, each later number
+    a correction sent after it (issue "Prove it holds", defect 8).
+
+    Once sent, the notification is not edited in place: a correction is a new, dated version kept with who made
+    it, when and why, so the Panel reads what it was told and can still read what it was told first. ``content``
+    holds the notification's fields and its children as they were notified; it names the children, so it is
+    encrypted (DESIGN.md rule 6). Written only by ``notification_record_sent`` and ``notification_correct``.
+    """
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    content = EncryptedJSONField(help_text="The fields and children as notified. Encrypted.")
+    reason = EncryptedTextField(blank=True, help_text="Why it was corrected (empty for the notification as sent).")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "number"], name="notification_version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification version {self.number}"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.number > 1
+
+    def shown(self) -> dict[str, object]:
+        """What the Panel read in this version, as the case page shows it: labels for choices, dates as dates."""
+        import datetime
+
+        fields = self.content.get("fields", {}) if isinstance(self.content, dict) else {}
+        children = self.content.get("children", []) if isinstance(self.content, dict) else []
+
+        def day(value: object) -> datetime.date | None:
+            return datetime.date.fromisoformat(value) if isinstance(value, str) and value else None
+
+        nature = dict(Notification.Nature.choices).get(fields.get("nature") or "", "")
+        abuse = dict(Notification.AbuseOrNeglect.choices).get(fields.get("abuse_or_neglect") or "", "")
+        return {
+            "nature": nature,
+            "abuse_or_neglect": abuse,
+            "incident_date": day(fields.get("incident_date")),
+            "la_where_happened": fields.get("la_where_happened") or "",
+            "la_became_aware": day(fields.get("la_became_aware")),
+            "description": fields.get("description") or "",
+            "children": ", ".join(str(c.get("pseudonym", "")) for c in children),
+        }
+
+
 class RapidReview(models.Model):
     """The 15-working-day rapid review (DOMAIN.md step 3). Narrative sections are encrypted."""
 
@@ -461,6 +514,7 @@ __all__ = [
     "FamilyCommunication",
     "ImmediateAction",
     "Notification",
+    "NotificationVersion",
     "PanelResponse",
     "Partner",
     "RapidReview",

@@ -172,14 +172,20 @@ class PanelFilters:
     overdue: bool = False
 
 
-def panel_cases(*, user: Viewer, filters: PanelFilters | None = None, today: datetime.date | None = None) -> list[Case]:
-    """Cases sent to the Panel, across all partnerships, filtered as the Panel asks (issue: the Panel's side).
+def panel_cases(
+    *, user: Viewer, filters: PanelFilters | None = None, today: datetime.date | None = None
+) -> QuerySet[Case]:
+    """Cases sent to the Panel, across all partnerships, filtered as the Panel asks (issue: the Panel's side),
+    newest first. A query, not a list: the inbox reads one page of it and only the columns it shows
+    (``panel_inbox_rows``); the API reads the rows it returns.
 
     ``overdue``: the rapid review was not sent to the Panel by its 15-working-day due date, read from the stored
-    clocks in the same query as the list (DESIGN.md rule 8: due dates are read from the stored clocks).
+    clocks in the same query as the list (DESIGN.md rule 8: due dates are read from the stored clocks). Each
+    filter on another table is a subquery, so a case with two children in the band is still one row and the
+    list needs no DISTINCT to count or page.
     """
     from cspr.cases.clocks import met_late_q, overdue_q
-    from cspr.cases.models import CaseClock
+    from cspr.cases.models import CaseClock, Child
 
     access = access_for(user)
     if not access.is_panel:
@@ -189,7 +195,7 @@ def panel_cases(*, user: Viewer, filters: PanelFilters | None = None, today: dat
     if filters.partnership:
         qs = qs.filter(partnership__slug=filters.partnership)
     if filters.age_band:
-        qs = qs.filter(children__age_band=filters.age_band)
+        qs = qs.filter(pk__in=Child.objects.filter(age_band=filters.age_band).values("case_id"))
     if filters.nature:
         qs = qs.filter(notification__nature=filters.nature)
     if filters.state:
@@ -199,7 +205,23 @@ def panel_cases(*, user: Viewer, filters: PanelFilters | None = None, today: dat
             overdue_q(today or timezone.localdate()) | met_late_q(), milestone="rapid-review"
         )
         qs = qs.filter(pk__in=late.values("case_id"))
-    return list(qs.distinct().order_by("-sent_to_panel_at"))
+    return qs.order_by("-sent_to_panel_at", "-pk")
+
+
+def panel_inbox_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The inbox's columns of ``panel_cases``: reference, pseudonym, partnership, nature, date sent and stage.
+    Nothing encrypted is read (the case's summary, the notification's narrative), so a page of the inbox
+    decrypts nothing (DESIGN.md rules 6 and 8: lists show pseudonyms and decrypt only what they show)."""
+    return cases.only(
+        "pk",
+        "reference",
+        "pseudonym",
+        "state",
+        "sent_to_panel_at",
+        "partnership__name",
+        "notification__nature",
+        "notification__sent_on",
+    )
 
 
 def rr_audits_for_user(*, user: Viewer) -> QuerySet[RapidReviewAudit]:

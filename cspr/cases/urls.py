@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<int:case_id>/screen/", referral.referral_screen, name="screen"),
     path("cases/<int:case_id>/notification/", notification.notification_edit, name="notification"),
     path("cases/<int:case_id>/notification/sent/", notification.notification_sent, name="notification_sent"),
+    path("cases/<int:case_id>/notification/correct/", notification.notification_correct, name="notification_correct"),
     path("cases/<int:case_id>/rapid-review/", rapid_review.rapid_review_edit, name="rapid_review"),
     path("cases/<int:case_id>/rapid-review/requests/new/", rapid_review.agency_request_new, name="request_new"),
     path("cases/<int:case_id>/rapid-review/episodes/new/", rapid_review.episode_add, name="episode_new"),

@@ -45,6 +45,7 @@ class Action(StrEnum):
 
     SCREEN = "screen"
     CHANGE_NOTIFICATION = "change_notification"
+    CORRECT_NOTIFICATION = "correct_notification"
     SEND_NOTIFICATION = "send_notification"
     CHANGE_RAPID_REVIEW = "change_rapid_review"
     ASK_AGENCY = "ask_agency"
@@ -159,7 +160,14 @@ ACTIONS: dict[Action, ActionRule] = {
     Action.CHANGE_NOTIFICATION: ActionRule(
         BM,
         stages.NOTIFICATION_EDITABLE,
-        "The notification can be changed only until the rapid review goes to the partners' decision.",
+        "The notification was sent to the Panel, so it can no longer be edited: record a correction instead. "
+        "A correction is kept as a new, dated version and the Panel is told about it.",
+    ),
+    Action.CORRECT_NOTIFICATION: ActionRule(
+        BM,
+        stages.NOTIFICATION_CORRECTABLE,
+        "A notification can be corrected once it was sent to the Panel and until the rapid review goes to the "
+        "partners' decision.",
     ),
     Action.SEND_NOTIFICATION: ActionRule(
         BM, stages.NOTIFICATION_SENDABLE, "The notification has already been recorded as sent."

@@ -36,3 +36,11 @@ class StaleEdit(ServiceError):
 
 class IllegalTransition(ServiceError):
     """A move the case state machine does not allow from the case's current state (DESIGN.md rule 3)."""
+
+
+class TooManyAttempts(ServiceError):
+    """Refused because of too many failed attempts (a password guessed at): 429, with when to try again."""
+
+
+class TooLarge(ServiceError):
+    """A request body over the size the service accepts (DATA_UPLOAD_MAX_MEMORY_SIZE): 413."""

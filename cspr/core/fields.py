@@ -7,6 +7,7 @@ fields cannot be searched or ordered in SQL: lists show pseudonyms, never these 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -27,6 +28,42 @@ if TYPE_CHECKING:
 else:
     _TextField = _JSONInTextField = _BytesInTextField = models.TextField
     _CharField, _DateField = models.CharField, models.DateField
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text, or None: a NUL character (PostgreSQL refuses it in text, SQLite
+    stores it) or a lone surrogate (not Unicode text at all: it cannot be encoded, encrypted or stored)."""
+    if "\x00" in value:
+        return "must not contain a NUL character (\\x00)"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid text: it holds a lone surrogate character"
+    return None
+
+
+def json_strings(value: Any) -> Iterator[str]:
+    """Every string in a JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from json_strings(key)
+            yield from json_strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from json_strings(item)
+
+
+def reject_unstorable_text(value: Any) -> None:
+    """A field validator (run by forms and full_clean): text that no column can hold is a validation error,
+    never an UnicodeEncodeError in the encryption or a database error."""
+    from django.core.exceptions import ValidationError
+
+    for text in json_strings(value):
+        problem = text_problem(text)
+        if problem:
+            raise ValidationError(f"This {problem}", code="unstorable")
 
 
 class _EncryptedMixin:
@@ -54,7 +91,21 @@ class _EncryptedMixin:
         value = super().get_prep_value(value)  # type: ignore[misc]
         if value is None or value == "":
             return None if getattr(self, "null", False) else ""
-        return encrypt_text(self.to_text(value))
+        return encrypt_text(self._storable(self.to_text(value)))
+
+    def _storable(self, text: str) -> str:
+        """The last guard before encryption: text with a lone surrogate cannot be encoded to encrypt it. The
+        services and the API refuse it first with a field's message; a path that missed it still gets a clear
+        refusal (422), inside its transaction, never an UnicodeEncodeError (issue "Prove it holds", defect 2)."""
+        problem = text_problem(text)
+        if problem:
+            from cspr.core.errors import ValidationFailed
+
+            name = str(getattr(self, "name", "value"))
+            raise ValidationFailed(
+                f"There is a problem with {name.replace('_', ' ')}.", field_errors={name: f"This {problem}"}
+            )
+        return text
 
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         # Skip the backend's date/char adaptation: what goes to the database is always the token text.
@@ -130,7 +181,7 @@ class EncryptedJSONField(_EncryptedMixin, _JSONInTextField):
     def get_prep_value(self, value: Any) -> str | None:
         if value is None:
             return None
-        return encrypt_text(self.to_text(value))
+        return encrypt_text(self._storable(self.to_text(value)))
 
 
 class EncryptedBinaryField(_EncryptedMixin, _BytesInTextField):
@@ -152,6 +203,10 @@ class EncryptedBinaryField(_EncryptedMixin, _BytesInTextField):
         if not value:  # None, b"" or the column default ""
             return None if self.null else ""
         return encrypt_bytes(bytes(value))
+
+
+def is_encrypted(field: object) -> bool:
+    return isinstance(field, _EncryptedMixin)
 
 
 def encrypted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import Resolver404, resolve, reverse
 
 from cspr.core.drafts import draft_data_from_post, draft_save
 
@@ -35,6 +36,7 @@ _SIGN_IN_JOURNEY = (
 # anything to what they show. API clients authenticate with their bearer token, which replaces the user.
 _AS_ANONYMOUS = ("/api/", "/accessibility", "/privacy")
 _ACTIVITY_KEY = "cspr_last_activity"
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")  # RFC 9110, as the CSRF check reads it
 
 
 class IdleTimeoutMiddleware:
@@ -42,7 +44,16 @@ class IdleTimeoutMiddleware:
 
     A form posted after the session ended is not lost: its fields are kept as a server-side draft for the
     page it came from, and the user is sent to sign in again and then back to that page, where the form is
-    filled in from the draft.
+    filled in from the draft. Only a post that would pass the CSRF check is kept: one without a valid token
+    is refused first, as it would be in a live session, so another site cannot plant text in a user's form.
+
+    The time of the last activity is written to the session only when it has moved on by more than
+    ``SESSION_ACTIVITY_RESOLUTION_SECONDS`` (a minute, or a tenth of the timeout if that is shorter), so a run
+    of pages does not write the session table on every request (DESIGN.md rule 8: a page costs little more
+    than a trivial one). The stored time is then up to that much older than the real last request, so the
+    session ends once it is older than the timeout plus that resolution: never before the user has been idle
+    for the whole timeout (the page's idle warning counts the full 30 minutes from when it was shown, and
+    "Stay signed in" must still work at the end of them), and at most a minute after.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -52,15 +63,22 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
             now = time.time()
+            timeout = settings.SESSION_IDLE_TIMEOUT_SECONDS
+            resolution = activity_resolution_seconds()
             last = request.session.get(_ACTIVITY_KEY)
-            if last is not None and now - float(last) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+            if last is not None and now - float(last) >= timeout + resolution:
                 return self._expire(request, user)
-            request.session[_ACTIVITY_KEY] = now
+            if last is None or now - float(last) > resolution:
+                request.session[_ACTIVITY_KEY] = now
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, user: User) -> HttpResponse:
         came_from = request.path
         kept = False
+        if request.method not in _SAFE_METHODS:
+            refused = _csrf_refusal(request)
+            if refused is not None:
+                return refused
         if request.method == "POST" and not came_from.startswith("/sign-"):
             data = draft_data_from_post(request.POST)
             if data:
@@ -72,6 +90,28 @@ class IdleTimeoutMiddleware:
             return JsonResponse({"detail": "Your session has ended. Sign in again."}, status=401)
         query = urlencode({"next": came_from if request.method == "GET" or kept else reverse("home")})
         return HttpResponseRedirect(f"{reverse('sign_in')}?{query}")
+
+
+def activity_resolution_seconds() -> float:
+    """How far the last activity may move before it is written again: ``SESSION_ACTIVITY_RESOLUTION_SECONDS``,
+    or a tenth of the idle timeout when that is shorter (a short timeout, as in tests, stays precise)."""
+    return min(float(settings.SESSION_ACTIVITY_RESOLUTION_SECONDS), settings.SESSION_IDLE_TIMEOUT_SECONDS / 10)
+
+
+def _csrf_refusal(request: HttpRequest) -> HttpResponse | None:
+    """The CSRF check's answer for this request, asked now rather than when the view is called: the idle
+    sign-out answers before Django's CSRF middleware reaches its check, and must not act on (or keep) what
+    that check would refuse. None when the request passes, as its view would have seen it (a view exempt
+    from the check is exempt here too)."""
+    try:
+        view: object = resolve(request.path_info).func
+    except Resolver404:
+        view = None
+    return CsrfViewMiddleware(_never_called).process_view(request, view, (), {})  # type: ignore[arg-type]
+
+
+def _never_called(request: HttpRequest) -> HttpResponse:  # pragma: no cover - process_view never calls it
+    raise AssertionError("CsrfViewMiddleware.process_view does not call the view")
 
 
 class TwoFactorRequiredMiddleware:

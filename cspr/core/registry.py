@@ -38,6 +38,7 @@ HOME_PANELS: dict[str, Callable[[Any], Mapping[str, Any]]] = {}
 DAILY_JOBS: dict[str, Callable[[], JobResult]] = {}
 FILE_ROTATIONS: dict[str, Callable[[], FileRotationResult]] = {}
 DEMO_LOADERS: dict[str, Callable[[Mapping[str, Any], datetime.date], None]] = {}
+GENERATOR_STEPS: dict[str, Callable[[datetime.date, Any], None]] = {}
 
 
 def register_home_panel(name: str, panel: Callable[[Any], Mapping[str, Any]]) -> None:
@@ -59,3 +60,9 @@ def register_file_rotation(name: str, rotate: Callable[[], FileRotationResult]) 
 def register_demo_loader(name: str, load: Callable[[Mapping[str, Any], datetime.date], None]) -> None:
     """Add demo records to ``cspr demo``, given the demo partnerships by slug and today's date."""
     DEMO_LOADERS[name] = load
+
+
+def register_generator_step(name: str, step: Callable[[datetime.date, Any], None]) -> None:
+    """Add an app's records to ``cspr generate`` (the national-scale data for ``make bench``), given today's
+    date and the run's seeded ``random.Random``; run after the cases, in registration order."""
+    GENERATOR_STEPS[name] = step

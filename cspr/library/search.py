@@ -17,6 +17,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -25,6 +26,7 @@ from cspr.core.errors import ValidationFailed
 from cspr.library.text import STOPWORDS
 
 __all__ = [
+    "BestPassage",
     "Clause",
     "PostgresSearchBackend",
     "QuerySyntaxError",
@@ -36,6 +38,7 @@ __all__ = [
     "get_backend",
     "highlight_html",
     "parse_query",
+    "passage_query",
 ]
 
 MARK_START = "\ue000"
@@ -144,12 +147,69 @@ def plain_snippet(snippet: str) -> str:
 class ReportMatch:
     report_id: int
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class BestPassage:
+    """A shown report's best passage for a query: where it is, its extract and how many passages match."""
+
     passage_id: int
+    page: int | None
+    heading: str
+    snippet: str  # with MARK_START/MARK_END around matches
     matching_passages: int
 
 
+# Between two passages in a report's document, so that a phrase never matches across the end of one passage
+# and the start of the next: a private-use character is a token to FTS5 (and no query can contain one), and a
+# stop word takes a position in a PostgreSQL tsvector, so the two words are not adjacent.
+SQLITE_PASSAGE_BREAK = " \ue002 "
+POSTGRES_PASSAGE_BREAK = " the "
+
+
+def passage_query(query: SearchQuery) -> SearchQuery:
+    """What a passage of a matching report is ranked by: any of the query's words or phrases. A report matches
+    as a whole (its words may be in different passages; an excluded word is in none of them), so its best
+    passage is the one with the most of what was asked for, not one that has all of it."""
+    alternatives = tuple(a for c in query.positive for a in c.alternatives)
+    return SearchQuery(text=query.text, clauses=(Clause(alternatives),) if alternatives else ())
+
+
+# A report's document: its title, then its passages in order, each section's heading once (where it changes),
+# with a break between passages. Only reports with passages get one: after retention a report has none.
+# ``{ids}`` is the SQL choosing the reports (a subquery, or every report when migration 0005 fills the index).
+def _document_parts(ids: str) -> str:
+    return (
+        "SELECT report_id, position, CASE WHEN heading <> '' AND heading IS DISTINCT FROM "  # noqa: S608 -- constant SQL; every value is a parameter
+        "LAG(heading) OVER (PARTITION BY report_id ORDER BY position) THEN heading || ' ' ELSE '' END || text AS part "
+        f"FROM library_passage WHERE report_id IN ({ids})"
+    )
+
+
+def sqlite_index_reports_sql(ids: str) -> str:
+    """INSERT the report-level FTS5 rows of the chosen reports (which must have none yet)."""
+    return (
+        "INSERT INTO library_report_fts(rowid, title, body) SELECT r.id, r.title, d.body FROM library_report r "  # noqa: S608 -- constant SQL; every value is a parameter
+        f"JOIN (SELECT report_id, group_concat(part, '{SQLITE_PASSAGE_BREAK}') AS body FROM "
+        f"(SELECT report_id, part FROM ({_document_parts(ids)}) ORDER BY report_id, position) GROUP BY report_id) d "
+        "ON d.report_id = r.id"
+    )
+
+
+def postgres_index_reports_sql(ids: str) -> str:
+    """UPDATE the report-level tsvector of the chosen reports that have passages."""
+    return (
+        "UPDATE library_report r SET search_document = setweight(to_tsvector('english', r.title), 'A') || "  # noqa: S608 -- constant SQL; every value is a parameter
+        "setweight(to_tsvector('english', d.body), 'B') "
+        f"FROM (SELECT report_id, string_agg(part, '{POSTGRES_PASSAGE_BREAK}' ORDER BY position) AS body "
+        f"FROM ({_document_parts(ids)}) parts GROUP BY report_id) d WHERE d.report_id = r.id"
+    )
+
+
 class SearchBackend(ABC):
-    """Full-text search over ``library_passage``; scores are "higher is better" on every backend."""
+    """Full-text search: a report-level index (one document per report: its title and all its passages) finds,
+    counts and ranks reports; the passage index finds each shown report's best passage. Scores are "higher is
+    better" on every backend."""
 
     vendor = ""
 
@@ -157,8 +217,42 @@ class SearchBackend(ABC):
         self.connection: BaseDatabaseWrapper = connection or default_connection
 
     @abstractmethod
-    def match_reports(self, query: SearchQuery, *, limit: int = 10_000) -> list[ReportMatch]:
-        """Reports with at least one matching passage, best first, with their best passage."""
+    def matches_sql(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        """SQL (and its parameters) selecting one row per matching report from the report-level index:
+        ``report_id`` and ``score`` (higher is better).
+
+        Callers compose it as a subquery (filters, totals, facets and the page are worked out by the
+        database over the whole matching set), so no list of report ids ever comes back to Python and
+        no cap makes totals wrong on a large library. One row per report, not per passage: a common word
+        is in a tenth as many rows, and only the shown page's passages are ranked (``best_passages``).
+        Needs a non-empty query."""
+
+    @abstractmethod
+    def best_passages(self, query: SearchQuery, report_ids: Sequence[int]) -> dict[int, BestPassage]:
+        """For each of the given (shown) reports, its best passage for the query, with its extract: one
+        statement for the whole page. A report matched only by its title has none."""
+
+    @abstractmethod
+    def index_reports(self, report_ids: Sequence[int]) -> None:
+        """Write the report-level index entries of these reports from their title and passages, as they are
+        now (a report without passages, after retention, has none). Ingest and the benchmark's bulk writes
+        call it in the transaction that stores the passages; deleting passages or a report removes the
+        entry in the database itself (migration 0005)."""
+
+    def match_reports(self, query: SearchQuery, *, limit: int | None = None) -> list[ReportMatch]:
+        """Reports with at least one matching passage, best first, with their best passage; every one of
+        them unless ``limit`` is given."""
+        if not query:
+            return []
+        sql, params = self.matches_sql(query)
+        sql = f"SELECT report_id, score FROM ({sql}) m ORDER BY score DESC, report_id"  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter
+        if limit is not None:
+            sql += " LIMIT %s"
+            params = [*params, limit]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [ReportMatch(int(r[0]), float(r[1])) for r in rows]
 
     @abstractmethod
     def snippets(self, query: SearchQuery, passage_ids: Sequence[int]) -> dict[int, str]:
@@ -166,7 +260,7 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def passage_matches(self, query: SearchQuery, report_id: int, *, limit: int = 20) -> list[tuple[int, float]]:
-        """The matching passages of one report, best first."""
+        """The passages of one (matching) report with any of the query's words or phrases, best first."""
 
 
 class SqliteSearchBackend(SearchBackend):
@@ -189,19 +283,46 @@ class SqliteSearchBackend(SearchBackend):
             expr += f" NOT {clause(c)}"
         return expr
 
-    def match_reports(self, query: SearchQuery, *, limit: int = 10_000) -> list[ReportMatch]:
-        if not query:
-            return []
+    def matches_sql(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        # bm25() only works in the query that does the MATCH: a materialised CTE keeps the optimiser from
+        # flattening it into the caller's join. The title counts double, as a passage's heading does.
         sql = (
-            "WITH m AS MATERIALIZED (SELECT rowid AS pid, bm25(library_passage_fts, 2.0, 1.0) AS s "
-            "FROM library_passage_fts WHERE library_passage_fts MATCH %s) "
-            "SELECT p.report_id, MIN(m.s), p.id, COUNT(*) FROM m JOIN library_passage p ON p.id = m.pid "
-            "GROUP BY p.report_id ORDER BY MIN(m.s), p.report_id LIMIT %s"
+            "WITH f AS MATERIALIZED (SELECT rowid AS report_id, -bm25(library_report_fts, 2.0, 1.0) AS score "
+            "FROM library_report_fts WHERE library_report_fts MATCH %s) SELECT report_id, score FROM f"
         )
+        return sql, [self.render(query)]
+
+    def best_passages(self, query: SearchQuery, report_ids: Sequence[int]) -> dict[int, BestPassage]:
+        wanted = passage_query(query)
+        if not wanted or not report_ids:
+            return {}
+        # The page's passages that match (bm25 for those only), the best per report (SQLite returns the bare
+        # column from the row holding MIN), then the extract of those few.
+        sql = (
+            "WITH f AS MATERIALIZED (SELECT rowid AS pid, bm25(library_passage_fts, 2.0, 1.0) AS s "
+            "FROM library_passage_fts WHERE library_passage_fts MATCH %s AND rowid IN "
+            "(SELECT id FROM library_passage WHERE report_id IN (SELECT value FROM json_each(%s)))), "
+            "b AS MATERIALIZED (SELECT p.report_id, p.id AS pid, MIN(f.s) AS s, COUNT(*) AS n "
+            "FROM f JOIN library_passage p ON p.id = f.pid GROUP BY p.report_id), "
+            "h AS MATERIALIZED (SELECT rowid AS pid, snippet(library_passage_fts, 1, %s, %s, '\u2026', 40) AS snip "
+            "FROM library_passage_fts WHERE library_passage_fts MATCH %s AND rowid IN (SELECT pid FROM b)) "
+            "SELECT b.report_id, b.pid, p.page, p.heading, b.n, COALESCE(h.snip, SUBSTR(p.text, 1, 300)) "
+            "FROM b JOIN library_passage p ON p.id = b.pid LEFT JOIN h ON h.pid = b.pid"
+        )
+        rendered = self.render(wanted)
+        params = [rendered, json.dumps([int(i) for i in report_ids]), MARK_START, MARK_END, rendered]
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [self.render(query), limit])
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [ReportMatch(int(r[0]), -float(r[1]), int(r[2]), int(r[3])) for r in rows]
+        return {int(r[0]): BestPassage(int(r[1]), r[2], r[3] or "", r[5] or "", int(r[4])) for r in rows}
+
+    def index_reports(self, report_ids: Sequence[int]) -> None:
+        if not report_ids:
+            return
+        ids = json.dumps([int(i) for i in report_ids])
+        with self.connection.cursor() as cursor:
+            cursor.execute("DELETE FROM library_report_fts WHERE rowid IN (SELECT value FROM json_each(%s))", [ids])
+            cursor.execute(sqlite_index_reports_sql("SELECT value FROM json_each(%s)"), [ids])
 
     def snippets(self, query: SearchQuery, passage_ids: Sequence[int]) -> dict[int, str]:
         if not query or not passage_ids:
@@ -219,12 +340,12 @@ class SqliteSearchBackend(SearchBackend):
             return []
         sql = (
             "WITH m AS MATERIALIZED (SELECT rowid AS pid, bm25(library_passage_fts, 2.0, 1.0) AS s "
-            "FROM library_passage_fts WHERE library_passage_fts MATCH %s) "
-            "SELECT m.pid, m.s FROM m JOIN library_passage p ON p.id = m.pid WHERE p.report_id = %s "
-            "ORDER BY m.s, p.position LIMIT %s"
+            "FROM library_passage_fts WHERE library_passage_fts MATCH %s AND rowid IN "
+            "(SELECT id FROM library_passage WHERE report_id = %s)) "
+            "SELECT m.pid, m.s FROM m JOIN library_passage p ON p.id = m.pid ORDER BY m.s, p.position LIMIT %s"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [self.render(query), report_id, limit])
+            cursor.execute(sql, [self.render(passage_query(query)), report_id, limit])
             return [(int(pid), -float(s)) for pid, s in cursor.fetchall()]
 
 
@@ -249,20 +370,38 @@ class PostgresSearchBackend(SearchBackend):
         parts = [clause(c) for c in query.positive] + [f"!{clause(c)}" for c in query.negative]
         return " & ".join(parts)
 
-    def match_reports(self, query: SearchQuery, *, limit: int = 10_000) -> list[ReportMatch]:
-        if not query:
-            return []
+    def matches_sql(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        sql = (
+            "SELECT r.id AS report_id, ts_rank(r.search_document, q) AS score "
+            "FROM library_report r, to_tsquery('english', %s) q WHERE r.search_document @@ q"
+        )
+        return sql, [self.render(query)]
+
+    def best_passages(self, query: SearchQuery, report_ids: Sequence[int]) -> dict[int, BestPassage]:
+        wanted = passage_query(query)
+        if not wanted or not report_ids:
+            return {}
         sql = (
             "WITH q AS (SELECT to_tsquery('english', %s) AS q), "
-            "m AS (SELECT p.id, p.report_id, ts_rank_cd(p.search_vector, q.q) AS s "
-            "FROM library_passage p, q WHERE p.search_vector @@ q.q) "
-            "SELECT report_id, MAX(s), (ARRAY_AGG(id ORDER BY s DESC, id))[1], COUNT(*) FROM m "
-            "GROUP BY report_id ORDER BY MAX(s) DESC, report_id LIMIT %s"
+            "f AS (SELECT p.id, p.report_id, p.position, p.page, p.heading, p.text, "
+            "ts_rank_cd(p.search_vector, q.q) AS s FROM library_passage p, q "
+            "WHERE p.report_id = ANY(%s) AND p.search_vector @@ q.q), "
+            "b AS (SELECT DISTINCT ON (report_id) report_id, id, page, heading, text, "
+            "COUNT(*) OVER (PARTITION BY report_id) AS n FROM f ORDER BY report_id, s DESC, position) "
+            "SELECT b.report_id, b.id, b.page, b.heading, b.n, ts_headline('english', b.text, q.q, %s) FROM b, q"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [self.render(query), limit])
+            cursor.execute(sql, [self.render(wanted), [int(i) for i in report_ids], self.HEADLINE])
             rows = cursor.fetchall()
-        return [ReportMatch(int(r[0]), float(r[1]), int(r[2]), int(r[3])) for r in rows]
+        return {int(r[0]): BestPassage(int(r[1]), r[2], r[3] or "", r[5] or "", int(r[4])) for r in rows}
+
+    def index_reports(self, report_ids: Sequence[int]) -> None:
+        if not report_ids:
+            return
+        ids = [int(i) for i in report_ids]
+        with self.connection.cursor() as cursor:
+            cursor.execute("UPDATE library_report SET search_document = NULL WHERE id = ANY(%s)", [ids])
+            cursor.execute(postgres_index_reports_sql("SELECT unnest(%s::bigint[])"), [ids])
 
     def snippets(self, query: SearchQuery, passage_ids: Sequence[int]) -> dict[int, str]:
         if not query or not passage_ids:
@@ -284,7 +423,7 @@ class PostgresSearchBackend(SearchBackend):
             "ORDER BY s DESC, p.position LIMIT %s"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [self.render(query), report_id, limit])
+            cursor.execute(sql, [self.render(passage_query(query)), report_id, limit])
             return [(int(pid), float(s)) for pid, s in cursor.fetchall()]
 
 

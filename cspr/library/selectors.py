@@ -1,31 +1,35 @@
 """Every read of the library, scoped to the person asking (anonymous visitors see published reports only).
 
-Search ranks passages in the database (``search.get_backend()``) and groups them by report here, so
-filters, facets and paging work the same on SQLite and PostgreSQL.
+Search finds and ranks reports in the database's report-level index (``search.get_backend()``) and reads
+totals, facets and the page in one statement, so filters, facets and paging work the same on SQLite and
+PostgreSQL; passages are ranked only for the shown page.
 """
 
 from __future__ import annotations
 
-import datetime
-import functools
-import math
-from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+import hashlib
+import re
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.utils.datastructures import MultiValueDict
 
 from cspr.core.errors import NotFound
 from cspr.library.detect import default_detector
 from cspr.library.metadata import AGE_BANDS, HARMS, NATIONS, REVIEW_TYPES
-from cspr.library.models import Passage, Report, ReportTheme, text_in_retention_q
+from cspr.library.models import Passage, Report, ReportTheme, ReportVector, text_in_retention_q
 from cspr.library.passages import split_passages
 from cspr.library.permissions import curatable_reports_q, visible_reports_q
 from cspr.library.search import SearchQuery, check_query, get_backend, parse_query
-from cspr.library.similarity import Signature, SimilarityIndex, shared_passages, signature_for
+from cspr.library.similarity import Signature, SimilarityIndex, SimilarMatch, shared_passages, signature_for
 from cspr.library.taxonomy import theme_labels
+from cspr.library.vectors import VectorIndex, VectorRow, numpy_available, pack_embedding, pack_terms, similarity_themes
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.selectors import access_for
 from cspr.partnerships.types import Viewer
@@ -60,7 +64,10 @@ class SearchFilters:
             # The API's parameters are typed: its years arrive as numbers.
             return [str(raw)] if isinstance(raw, str | int) else [str(v) for v in raw if v]
 
-        years = tuple(sorted({int(v) for v in values("year") if str(v).isdigit()}))
+        # A year is four ASCII digits: anything else (a 20-digit "year" overflowed the database's integer and
+        # answered 500; issue "Prove it holds", defect 2) matches no report, so it is dropped like an unknown
+        # nation.
+        years = tuple(sorted({int(v) for v in values("year") if re.fullmatch(r"[0-9]{4}", str(v))}))
         labels = theme_labels()
         return cls(
             year=years,
@@ -147,35 +154,109 @@ def confirmed_theme_ids(report: Report) -> list[str]:
     return sorted(report.themes.filter(status=ReportTheme.Status.CONFIRMED).values_list("theme", flat=True))
 
 
-def _facets(
-    report_ids: list[int] | None, base: QuerySet[Report], filters: SearchFilters
-) -> dict[str, list[FacetValue]]:
-    reports = base if report_ids is None else Report.objects.filter(pk__in=report_ids)
+# The columns a search result shows (the page, the API and the command line): the page of reports is
+# loaded with these only, never the signature or other catalogue fields of reports nobody is shown.
+HIT_COLUMNS = (
+    "id",
+    "title",
+    "source_name",
+    "publisher",
+    "year",
+    "nation",
+    "review_type",
+    "text_removed_at",
+    "available_until",
+)
+
+
+def _where_on_reports(allowed: QuerySet[Report]) -> tuple[str, list[Any]]:
+    """The conditions of ``allowed`` as SQL over ``library_report`` itself, so the search applies them to the
+    report rows it reads anyway instead of building the list of every visible report (20,000 ids) first.
+    A queryset that joins other tables (none of the library's do) falls back to ``id IN (subquery)``."""
+    query = allowed.query
+    if len(query.alias_map) <= 1 and query.base_table in (None, Report._meta.db_table):
+        try:
+            where_sql, where_params = query.get_compiler(connection=connection).compile(query.where)
+        except EmptyResultSet:
+            return "1 = 0", []
+        except FullResultSet:
+            return "1 = 1", []
+        return f"({where_sql})", list(where_params)
+    allowed_sql, allowed_params = allowed.order_by().values("pk").query.sql_with_params()
+    return f"library_report.id IN ({allowed_sql})", list(allowed_params)
+
+
+def _facet_selects(with_facets: bool) -> tuple[list[str], list[Any]]:
+    """The GROUP BYs over the matching set ``s``, one SELECT per facet, for the UNION ALL in _search_sql."""
+    if not with_facets:
+        return [], []
+    selects = [
+        f"SELECT '{name}', CAST({name} AS TEXT), NULL, COUNT(*), NULL, NULL FROM s "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter
+        f"WHERE {name} IS NOT NULL{'' if name == 'year' else f" AND {name} <> ''"} GROUP BY {name}"
+        for name in FACET_FIELDS
+    ]
+    # Only confirmed themes are facets; (report, theme) is unique, so COUNT(*) counts reports.
+    # CROSS JOIN keeps SQLite's join order (each matching report's themes from the (report, status, theme)
+    # index) rather than every confirmed theme in the library probed against the matches; PostgreSQL plans
+    # it as any inner join.
+    selects.append(
+        "SELECT 'theme', t.theme, NULL, COUNT(*), NULL, NULL FROM s "
+        "CROSS JOIN library_reporttheme t WHERE t.report_id = s.id AND t.status = %s GROUP BY t.theme"
+    )
+    return selects, [ReportTheme.Status.CONFIRMED.value]
+
+
+def _search_sql(
+    *, allowed: QuerySet[Report], matches: tuple[str, list[Any]] | None, limit: int, offset: int, with_facets: bool
+) -> tuple[str, list[Any]]:
+    """One statement that answers a search page: the shown page of hits, the total and every facet.
+
+    ``s`` is the matching set, computed once by the database (materialised): the backend's matches joined
+    to the reports the reader may see under the chosen filters (``allowed`` stays a subquery). The total
+    and the facets are GROUP BYs over it, so they are right at any size and nothing but the page's 20
+    rows and the facet counts comes back. Rows: (kind, value, rank, count or report id, passage id, n).
+    """
+    where_sql, where_params = _where_on_reports(allowed)
+    params: list[Any] = []
+    if matches is None:
+        s = (
+            "SELECT library_report.id, library_report.year, library_report.nation, library_report.review_type, "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter
+            f"library_report.age_band, library_report.harm FROM library_report WHERE {where_sql}"
+        )
+        params += where_params
+        selects = [
+            "SELECT CAST('' AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS DOUBLE PRECISION), "
+            "CAST(COUNT(*) AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM s"
+        ]
+    else:
+        match_sql, match_params = matches
+        s = (
+            "SELECT library_report.id, library_report.year, library_report.nation, library_report.review_type, "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter
+            f"library_report.age_band, library_report.harm, m.score AS rank FROM ({match_sql}) m "
+            f"JOIN library_report ON library_report.id = m.report_id WHERE {where_sql}"
+        )
+        params += [*match_params, *where_params]
+        selects = [
+            "SELECT CAST('hit' AS TEXT), CAST(NULL AS TEXT), CAST(rank AS DOUBLE PRECISION), CAST(id AS BIGINT), "
+            "CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) "
+            "FROM (SELECT * FROM s ORDER BY rank DESC, id LIMIT %s OFFSET %s) page",
+            "SELECT '', NULL, NULL, COUNT(*), NULL, NULL FROM s",
+        ]
+        params += [limit, offset]
+    facet_selects, facet_params = _facet_selects(with_facets)
+    sql = f"WITH s AS MATERIALIZED ({s}) " + " UNION ALL ".join([*selects, *facet_selects])
+    return sql, [*params, *facet_params]
+
+
+def _facet_values(rows: list[tuple[str, str, int]], filters: SearchFilters) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {}
-    for name in FACET_FIELDS:
-        rows = reports.exclude(**{name: None} if name == "year" else {name: ""}).values(name).annotate(n=Count("id"))
+    labels = theme_labels()
+    for name in (*FACET_FIELDS, "theme"):
         chosen = {str(v) for v in getattr(filters, name)}
-        values = []
-        for row in rows:
-            value = str(row[name])
-            label = FACET_LABELS.get(name, {}).get(value, value)
-            values.append(FacetValue(value, label, row["n"], value in chosen))
+        names = labels if name == "theme" else FACET_LABELS.get(name, {})
+        values = [FacetValue(v, names.get(v, v), n, v in chosen) for kind, v, n in rows if kind == name]
         values.sort(key=lambda f: (-int(f.value)) if name == "year" else (-f.count, f.label))
         facets[name] = values
-    labels = theme_labels()
-    theme_rows = (
-        ReportTheme.objects.filter(report__in=reports, status=ReportTheme.Status.CONFIRMED)
-        .values("theme")
-        .annotate(n=Count("report_id", distinct=True))
-    )
-    chosen_themes = set(filters.theme)
-    facets["theme"] = sorted(
-        (
-            FacetValue(r["theme"], labels.get(r["theme"], r["theme"]), r["n"], r["theme"] in chosen_themes)
-            for r in theme_rows
-        ),
-        key=lambda f: (-f.count, f.label),
-    )
     return facets
 
 
@@ -190,49 +271,59 @@ def library_search(
 ) -> SearchResults:
     """Ranked reports for a query (best passage per report, highlighted), or the filtered catalogue when the
     query is empty; facets count the reports in the result. Raises QuerySyntaxError for a query with
-    nothing to look for (only excluded or very common words)."""
+    nothing to look for (only excluded or very common words).
+
+    A constant number of queries whatever the library's size: one statement for the page, the total and
+    the facets (``_search_sql``) from the report-level index, then the page's reports (shown columns only),
+    then its best passages with their extracts."""
     filters = filters or SearchFilters()
     parsed = parse_query(query)
     check_query(parsed)
     base = filters.apply(reports_visible_to(user=user))
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
-    if not parsed:
-        total = base.count()
-        page = list(base.order_by("-year", "title", "pk")[offset : offset + limit])
+    backend = get_backend() if parsed else None
+    # Text past its retention date is not searched even before the daily job removes it (DOMAIN.md).
+    allowed = base.filter(text_in_retention_q()) if parsed else base
+    sql, params = _search_sql(
+        allowed=allowed,
+        matches=backend.matches_sql(parsed) if backend is not None else None,
+        limit=limit,
+        offset=offset,
+        with_facets=with_facets,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total = next((int(r[3]) for r in rows if r[0] == ""), 0)
+    facets = _facet_values([(r[0], r[1], int(r[3])) for r in rows if r[0] not in ("", "hit")], filters)
+    if not with_facets:
+        facets = {}
+
+    if backend is None:
+        page = list(base.only(*HIT_COLUMNS).order_by("-year", "title", "pk")[offset : offset + limit])
         hits = [SearchHit(r, 0.0, "", None, "", 0) for r in page]
-        facets = _facets(None, base, filters) if with_facets else {}
         return SearchResults(parsed, hits, total, facets, offset, limit)
 
-    backend = get_backend()
-    matches = backend.match_reports(parsed)
-    # Text past its retention date is not searched even before the daily job removes it (DOMAIN.md).
-    searchable = base.filter(text_in_retention_q())
-    allowed = (
-        set(searchable.filter(pk__in=[m.report_id for m in matches]).values_list("pk", flat=True)) if matches else set()
-    )
-    ranked = [m for m in matches if m.report_id in allowed]
-    # A report with several matching passages is a little more relevant than one with a single mention.
-    ranked.sort(key=lambda m: (-(m.score * (1.0 + 0.1 * math.log(m.matching_passages))), m.report_id))
-    page_matches = ranked[offset : offset + limit]
-    reports = Report.objects.in_bulk([m.report_id for m in page_matches])
-    passages = Passage.objects.in_bulk([m.passage_id for m in page_matches])
-    snippets = backend.snippets(parsed, [m.passage_id for m in page_matches])
+    page_rows = sorted(((float(r[2]), int(r[3])) for r in rows if r[0] == "hit"), key=lambda h: (-h[0], h[1]))
+    ids = [report_id for _, report_id in page_rows]
+    reports = Report.objects.order_by().only(*HIT_COLUMNS).in_bulk(ids)
+    # Passages are ranked for the shown page only: its best passage per report, with the extract.
+    best = backend.best_passages(parsed, ids)
     hits = []
-    for m in page_matches:
-        passage = passages.get(m.passage_id)
+    for rank, report_id in page_rows:
+        passage = best.get(report_id)
         hits.append(
             SearchHit(
-                report=reports[m.report_id],
-                score=round(m.score * (1.0 + 0.1 * math.log(m.matching_passages)), 6),
-                snippet=snippets.get(m.passage_id, passage.text[:300] if passage else ""),
+                report=reports[report_id],
+                score=round(rank, 6),
+                snippet=passage.snippet if passage else "",
                 page=passage.page if passage else None,
                 heading=passage.heading if passage else "",
-                matching_passages=m.matching_passages,
+                matching_passages=passage.matching_passages if passage else 0,
             )
         )
-    facets = _facets([m.report_id for m in ranked], base, filters) if with_facets else {}
-    return SearchResults(parsed, hits, len(ranked), facets, offset, limit)
+    return SearchResults(parsed, hits, total, facets, offset, limit)
 
 
 def report_matching_passages(*, report: Report, query: str, limit: int = 10) -> list[tuple[Passage, str]]:
@@ -275,45 +366,104 @@ class SimilarReview:
         return [labels.get(t, t) for t in self.shared_themes]
 
 
+def _report_similarity_themes(report_id: int) -> list[str]:
+    """One report's themes as similarity compares them (confirmed, else suggested; never rejected)."""
+    return similarity_themes(ReportTheme.objects.filter(report_id=report_id).values_list("theme", "status"))
+
+
 def _themes_for_similarity() -> dict[int, set[str]]:
-    """Confirmed themes where a person has decided, else the detector's suggestions (never rejected ones)."""
-    confirmed: dict[int, set[str]] = defaultdict(set)
-    suggested: dict[int, set[str]] = defaultdict(set)
-    for report_id, theme, status in ReportTheme.objects.exclude(status=ReportTheme.Status.REJECTED).values_list(
-        "report_id", "theme", "status"
-    ):
-        (confirmed if status == ReportTheme.Status.CONFIRMED else suggested)[report_id].add(theme)
-    return {rid: confirmed.get(rid) or suggested.get(rid, set()) for rid in set(confirmed) | set(suggested)}
+    """Every report's themes as similarity compares them: only for the pure-Python fallback index."""
+    rows: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for report_id, theme, status in ReportTheme.objects.values_list("report_id", "theme", "status"):
+        rows[report_id].append((theme, status))
+    return {rid: set(similarity_themes(pairs)) for rid, pairs in rows.items()}
 
 
-# How many public reports and theme rows there are, and when each last changed: the similarity index is
-# rebuilt when this changes.
-type _IndexVersion = tuple[int, datetime.datetime | None, int, datetime.datetime | None]
+class _Matcher(Protocol):
+    def query(
+        self, signature: Signature, *, limit: int = 5, exclude: Iterable[Hashable] = ()
+    ) -> list[SimilarMatch]: ...
 
 
-def _index_version() -> _IndexVersion:
-    reports = Report.objects.filter(is_public=True).aggregate(n=Count("id"), at=Max("updated_at"))
-    themes = ReportTheme.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return (reports["n"], reports["at"], themes["n"], themes["at"])
+@dataclass
+class _CachedIndex:
+    version: tuple[str, int]
+    index: VectorIndex | SimilarityIndex
 
 
-@functools.lru_cache(maxsize=2)
-def _public_index(version: _IndexVersion, alias: str) -> SimilarityIndex:
-    themes = _themes_for_similarity()
-    rows = Report.objects.filter(is_public=True).values_list("pk", "signature")
-    return SimilarityIndex((pk, Signature.from_json(sig, themes.get(pk, ()))) for pk, sig in rows)
+# One similarity index per database, replaced when the library's version changes: memory stays one
+# library's worth per process, and a request only reads the version row.
+_INDEXES: dict[str, _CachedIndex] = {}
+_INDEX_LOCK = threading.Lock()
 
 
-def _index() -> SimilarityIndex:
-    from django.db import connection
+def _index_version() -> tuple[str, int]:
+    """The version token (changed by every service that changes what similarity reads) and the highest
+    report id (so a report written by any other path also counts as a change): one cheap query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT token FROM library_libraryversion WHERE id = 1), (SELECT MAX(id) FROM library_report)"
+        )
+        token, top = cursor.fetchone()
+    return (token or "", int(top or 0))
 
-    return _public_index(_index_version(), connection.alias + connection.settings_dict.get("NAME", "") or "")
+
+def _build_index() -> VectorIndex | SimilarityIndex:
+    """The public library as a similarity index: the numpy matrix from the stored vectors, or, without
+    numpy, the pure-Python reference index from the stored signatures (fine for a few hundred reports)."""
+    if not numpy_available():
+        themes = _themes_for_similarity()
+        sigs = Report.objects.filter(is_public=True).values_list("pk", "signature")
+        return SimilarityIndex((pk, Signature.from_json(sig, themes.get(pk, ()))) for pk, sig in sigs)
+    rows: list[VectorRow] = [
+        (pk, bytes(terms), themes, bytes(emb) if emb else None)
+        for pk, terms, themes, emb in ReportVector.objects.filter(report__is_public=True)
+        .order_by("report_id")
+        .values_list("report_id", "terms", "themes", "embedding")
+        .iterator(chunk_size=5000)
+    ]
+    # A public report stored without a vector (written by hand, or before its migration ran) still counts.
+    have = {r[0] for r in rows}
+    missing = Report.objects.filter(is_public=True).exclude(pk__in=ReportVector.objects.values("report_id"))
+    for pk, signature in missing.values_list("pk", "signature"):
+        if pk not in have:
+            stored = signature or {}
+            rows.append(
+                (
+                    pk,
+                    pack_terms(stored.get("terms") or {}),
+                    " ".join(_report_similarity_themes(pk)),
+                    pack_embedding(stored.get("embedding")),
+                )
+            )
+    return VectorIndex(rows)
 
 
-def _shared_passage_rows(query_texts: list[str], report: Report, limit: int = 2) -> list[SharedPassageRow]:
-    if not query_texts or not report.text_available:
+def _index() -> VectorIndex | SimilarityIndex:
+    key = connection.alias + str(connection.settings_dict.get("NAME") or "")
+    version = _index_version()
+    cached = _INDEXES.get(key)
+    if cached is not None and cached.version == version:
+        return cached.index
+    with _INDEX_LOCK:
+        cached = _INDEXES.get(key)
+        if cached is None or cached.version != version:
+            cached = _CachedIndex(version, _build_index())
+            _INDEXES[key] = cached
+    return cached.index
+
+
+def _index_has_embeddings(index: VectorIndex | SimilarityIndex) -> bool:
+    if isinstance(index, VectorIndex):
+        return index.any_embeddings
+    return any(s.embedding for s in index.signatures)
+
+
+def _shared_passage_rows(
+    query_texts: list[str], report: Report, others: list[Passage], limit: int = 2
+) -> list[SharedPassageRow]:
+    if not query_texts or not report.text_available or not others:
         return []
-    others = list(report.passages.only("position", "page", "heading", "text"))
     pairs = shared_passages(query_texts, [p.text for p in others], limit=limit)
     return [
         {
@@ -327,14 +477,32 @@ def _shared_passage_rows(query_texts: list[str], report: Report, limit: int = 2)
     ]
 
 
-def _similar(signature: Signature, query_texts: list[str], limit: int, exclude: list[int]) -> list[SimilarReview]:
-    index = _index()
-    matches = index.query(signature, limit=limit, exclude=exclude)
-    reports = Report.objects.in_bulk([m.key for m in matches])
-    labels = theme_labels()
+SIMILAR_COLUMNS = ("id", "title", "source_name", "publisher", "year", "text_removed_at", "available_until")
+
+
+def _similar(
+    signature: Signature,
+    query_texts: list[str],
+    limit: int,
+    exclude: list[int],
+    index: VectorIndex | SimilarityIndex | None = None,
+) -> list[SimilarReview]:
+    """The best public matches, with only the shown columns of those few reports and, in one query, the
+    passages compared for "passage in common" (never the rest of the library's text)."""
+    matcher: _Matcher = index if index is not None else _index()
+    matches = matcher.query(signature, limit=limit, exclude=exclude)
+    keys = [int(str(m.key)) for m in matches]
+    reports = Report.objects.filter(is_public=True).only(*SIMILAR_COLUMNS).in_bulk(keys)
+    texts: dict[int, list[Passage]] = defaultdict(list)
+    readable = [k for k in keys if k in reports and reports[k].text_available]
+    if query_texts and readable:
+        for passage in Passage.objects.filter(report_id__in=readable).only(
+            "report_id", "position", "page", "heading", "text"
+        ):
+            texts[passage.report_id].append(passage)
     out = []
-    for m in matches:
-        report = reports.get(m.key)
+    for m, key in zip(matches, keys, strict=True):
+        report = reports.get(key)
         if report is None:
             continue
         out.append(
@@ -343,18 +511,16 @@ def _similar(signature: Signature, query_texts: list[str], limit: int, exclude: 
                 score=m.score,
                 shared_themes=list(m.shared_themes),
                 shared_terms=list(m.shared_terms),
-                shared_passages=_shared_passage_rows(query_texts, report),
+                shared_passages=_shared_passage_rows(query_texts, report, texts.get(key, [])),
             )
         )
-    del labels
     return out
 
 
 def similar_reviews_for_report(*, user: Viewer, report_id: int, limit: int = 5) -> list[SimilarReview]:
     """Published reviews most like a library report the person can see (the report itself excluded)."""
     report = report_get(user=user, report_id=report_id)
-    themes = _themes_for_similarity().get(report.pk, set())
-    signature = Signature.from_json(report.signature, themes)
+    signature = Signature.from_json(report.signature, _report_similarity_themes(report.pk))
     texts = list(report.passages.values_list("text", flat=True)[:60]) if report.text_available else []
     return _similar(signature, texts, limit, [report.pk])
 
@@ -362,26 +528,54 @@ def similar_reviews_for_report(*, user: Viewer, report_id: int, limit: int = 5) 
 def similar_reviews_for_text(*, text: str, limit: int = 5, exclude: Sequence[int] = ()) -> list[SimilarReview]:
     """Published reviews most like a piece of text, such as a live case's rapid review ("Reviews like this
     one"). Everything is computed in this process; the text is neither stored nor sent anywhere. The
-    caller is responsible for having authorised the reader to see ``text``; results are public reports."""
+    caller is responsible for having authorised the reader to see ``text``; results are public reports.
+    The library side is the per-process matrix (``_index``): a request costs a version check, array
+    arithmetic and the few best reports, not a pass over every report in Python."""
+    index = _index()
+    found = _text_signature(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), text,
+                            _index_has_embeddings(index))  # fmt: skip
+    if found is None:
+        return []
+    signature, texts = found
+    return _similar(signature, list(texts), limit, list(exclude), index)
+
+
+# A case page asks for the same case text on every view until the rapid review changes; its themes and
+# embedding (about 50 ms of MiniLM) are worked out once per process and text, keyed by the text's hash so the
+# cache holds no case text beyond the passages' own signature (DESIGN.md rule 8: nothing recomputed per request).
+_TEXT_SIGNATURES: OrderedDict[tuple[str, bool], tuple[Signature, tuple[str, ...]] | None] = OrderedDict()
+_TEXT_SIGNATURES_MAX = 512
+_TEXT_SIGNATURES_LOCK = threading.Lock()
+
+
+def _text_signature(key: str, text: str, with_embedding: bool) -> tuple[Signature, tuple[str, ...]] | None:
     from cspr.library.extract import Block
 
+    with _TEXT_SIGNATURES_LOCK:
+        if (key, with_embedding) in _TEXT_SIGNATURES:
+            _TEXT_SIGNATURES.move_to_end((key, with_embedding))
+            return _TEXT_SIGNATURES[(key, with_embedding)]
     blocks = [Block(text=para, page=None) for para in text.split("\n\n") if para.strip()]
     passages = split_passages(blocks)
-    if not passages:
-        return []
-    index = _index()
-    detector = default_detector(use_embeddings=False)
-    themes = [s.theme for s in detector.detect(passages).suggestions]
-    embedding = None
-    if any(s.embedding for s in index.signatures):
-        try:
-            from cspr.library.services import _embedding
+    result: tuple[Signature, tuple[str, ...]] | None = None
+    if passages:
+        detector = default_detector(use_embeddings=False)
+        themes = [s.theme for s in detector.detect(passages).suggestions]
+        embedding = None
+        if with_embedding:
+            try:
+                from cspr.library.services import _embedding
 
-            embedding = _embedding(passages)
-        except Exception:
-            embedding = None
-    signature = signature_for([p.text for p in passages], themes=themes, embedding=embedding)
-    return _similar(signature, [p.text for p in passages], limit, list(exclude))
+                embedding = _embedding(passages)
+            except Exception:
+                embedding = None
+        texts = tuple(p.text for p in passages)
+        result = (signature_for(list(texts), themes=themes, embedding=embedding), texts)
+    with _TEXT_SIGNATURES_LOCK:
+        _TEXT_SIGNATURES[(key, with_embedding)] = result
+        while len(_TEXT_SIGNATURES) > _TEXT_SIGNATURES_MAX:
+            _TEXT_SIGNATURES.popitem(last=False)
+    return result
 
 
 # --- themes: curation and statistics ----------------------------------------------------------------------

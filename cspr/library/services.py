@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +27,14 @@ from cspr.core.errors import NotFound, ValidationFailed
 from cspr.library.detect import DetectionResult, ThemeDetector, default_detector
 from cspr.library.extract import ExtractedDocument, ExtractionError, extract, extract_bytes
 from cspr.library.metadata import ReportMetadata, guess_metadata
-from cspr.library.models import Passage, Report, ReportTheme
+from cspr.library.models import LibraryVersion, Passage, Report, ReportTheme, ReportVector
 from cspr.library.passages import Passage as TextPassage
 from cspr.library.passages import split_passages
 from cspr.library.permissions import can_curate
+from cspr.library.search import get_backend
 from cspr.library.similarity import signature_for
 from cspr.library.taxonomy import theme_ids
+from cspr.library.vectors import pack_embedding, pack_terms, similarity_themes
 from cspr.partnerships.models import Partnership, User
 from cspr.partnerships.selectors import access_for
 
@@ -43,6 +46,7 @@ __all__ = [
     "library_retention_apply",
     "library_theme_confirm",
     "library_theme_reject",
+    "library_vectors_rebuild",
     "retention_years",
 ]
 
@@ -99,6 +103,63 @@ def _embedding(passages: list[TextPassage]) -> list[float] | None:
     mean = vectors.mean(axis=0)
     norm = float((mean**2).sum() ** 0.5) or 1.0
     return [float(x) / norm for x in mean]
+
+
+def _library_changed() -> None:
+    """A new version token: every process's similarity matrix is stale from this transaction's commit on
+    (the token is read in the same database, so a rolled-back change leaves the old token in place)."""
+    LibraryVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex, "changed_at": timezone.now()})
+
+
+def _vector_row(report: Report, themes: Sequence[str]) -> ReportVector:
+    signature = report.signature or {}
+    return ReportVector(
+        report=report,
+        terms=pack_terms(signature.get("terms") or {}),
+        themes=" ".join(sorted(themes)),
+        embedding=pack_embedding(signature.get("embedding")),
+        updated_at=timezone.now(),
+    )
+
+
+def _vector_refresh(report: Report) -> None:
+    """Store the report's vector again after its themes or its standing changed, and mark the library changed."""
+    themes = similarity_themes(report.themes.values_list("theme", "status"))
+    row = _vector_row(report, themes)
+    ReportVector.objects.update_or_create(
+        report=report,
+        defaults={"terms": row.terms, "themes": row.themes, "embedding": row.embedding, "updated_at": row.updated_at},
+    )
+    _library_changed()
+
+
+def library_vectors_rebuild(*, report_ids: Sequence[int] | None = None, batch_size: int = 1000) -> int:
+    """Write the similarity vectors of the given reports (all when None) from their stored signatures and
+    themes, and mark the library changed. For reports written in bulk outside ingest (the benchmark) and
+    as a repair; ingest, publication and theme decisions keep vectors current themselves. Returns how
+    many were written."""
+    reports = Report.objects.order_by("pk")
+    if report_ids is not None:
+        reports = reports.filter(pk__in=list(report_ids))
+    written = 0
+    ids = list(reports.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            theme_rows: dict[int, list[tuple[str, str]]] = {}
+            for rid, theme, status in ReportTheme.objects.filter(report_id__in=chunk).values_list(
+                "report_id", "theme", "status"
+            ):
+                theme_rows.setdefault(rid, []).append((theme, status))
+            rows = [
+                _vector_row(r, similarity_themes(theme_rows.get(r.pk, ())))
+                for r in Report.objects.filter(pk__in=chunk).only("pk", "signature")
+            ]
+            ReportVector.objects.filter(report_id__in=chunk).delete()
+            ReportVector.objects.bulk_create(rows)
+            written += len(rows)
+    _library_changed()
+    return written
 
 
 def library_report_ingest(
@@ -203,6 +264,8 @@ def library_report_ingest(
             ],
             batch_size=500,
         )
+        # The report-level search entry (title and all its text), in the same transaction as the passages.
+        get_backend().index_reports([report.pk])
         ReportTheme.objects.bulk_create(
             [
                 ReportTheme(
@@ -214,6 +277,9 @@ def library_report_ingest(
                 for s in detection.suggestions
             ]
         )
+        # Stored with the report so "Reviews like this one" never rebuilds it from the signature's JSON.
+        _vector_row(report, suggested).save(force_insert=True)
+        _library_changed()
         audit_record(
             actor=actor,
             action="library.report_ingested",
@@ -335,6 +401,7 @@ def _publication_adopts(
         report.save(
             update_fields=["origin_case_id", "origin", "is_public", "partnership", "published_on", "updated_at"]
         )
+        _vector_refresh(report)  # now public: it joins the matrix that similar reviews are drawn from
         audit_record(
             actor=actor,
             action="library.report_published_from_case",
@@ -412,6 +479,7 @@ def _decide(*, actor: User, report_id: int, theme: str, status: str, request: Ht
         row.updated_at = now
         row.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
         Report.objects.filter(pk=report.pk).update(updated_at=now)
+        _vector_refresh(report)  # similarity compares confirmed themes once there are any
         audit_record(
             actor=actor,
             action=f"library.theme_{status}",

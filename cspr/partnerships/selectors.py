@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cspr.core.errors import NotFound
 from cspr.partnerships.models import ApiToken, Invitation, Membership, Organisation, Partnership, User
@@ -110,7 +111,7 @@ def memberships_in_partnership(*, user: Viewer, partnership: Partnership) -> Que
         Membership.objects.active()
         .filter(partnership=partnership)
         .select_related("user", "organisation")
-        .order_by("user__full_name", "role")
+        .order_by("user__full_name", "role", "pk")
     )
 
 
@@ -121,9 +122,13 @@ def membership_get_for_admin(*, user: Viewer, partnership: Partnership, membersh
     return membership
 
 
-def open_invitations(*, user: Viewer, partnership: Partnership) -> list[Invitation]:
+def open_invitations(*, user: Viewer, partnership: Partnership) -> QuerySet[Invitation]:
+    """Invitations still open (``Invitation.is_open``, asked in the database so the list can be counted and
+    paged there: DESIGN.md rule 8), newest first."""
     partnership_for_people_admin(user=user, slug=partnership.slug)
-    return [i for i in Invitation.objects.filter(partnership=partnership, accepted_at__isnull=True) if i.is_open]
+    return Invitation.objects.filter(
+        partnership=partnership, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at", "-pk")
 
 
 def organisations_in_partnership(*, user: Viewer, partnership: Partnership) -> QuerySet[Organisation]:

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cspr.audit.services import audit_record
-from cspr.core.errors import NotAllowed, NotFound, ValidationFailed
+from cspr.core.errors import NotAllowed, NotFound, TooManyAttempts, ValidationFailed
 from cspr.partnerships.models import (
     NATION_CHOICES,
     ApiToken,
@@ -201,7 +202,16 @@ def invitation_by_token(token: str) -> Invitation:
 
 
 def invitation_accept(*, token: str, password: str, request: HttpRequest | None = None) -> User:
-    """Accept an invitation: create the account (or add the role to an existing one) and the membership."""
+    """Accept an invitation: create the account (or add the role to an existing one) and the membership.
+
+    For an existing account the link alone is not proof of identity, so its password is asked too, and that
+    password step is throttled as sign-in is (django-axes, issue "Prove it holds", defect 7): the check goes
+    through ``authenticate`` so a failure here counts towards the same lockout as a failure at sign-in, and is
+    made before the transaction, so the recorded failure is not rolled back with the refusal."""
+    invitation = invitation_by_token(token)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None:
+        _check_existing_password(existing, password, request)
     with transaction.atomic():
         invitation = invitation_by_token(token)
         Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
@@ -215,11 +225,9 @@ def invitation_accept(*, token: str, password: str, request: HttpRequest | None 
                     "Choose a stronger password.", field_errors={"password1": " ".join(exc.messages)}
                 ) from exc
             user = User.objects.create_user(invitation.email, password, full_name=invitation.full_name)
-        elif not user.check_password(password):
-            # The link alone is not proof of identity for an existing account: its password is asked too.
-            raise ValidationFailed(
-                "The password is not correct.", field_errors={"password1": "The password is not correct"}
-            )
+        elif existing is None or user.pk != existing.pk:
+            # The account appeared while the password was checked: check it against this one.
+            _check_existing_password(user, password, request)
         try:
             with transaction.atomic():
                 membership = Membership.objects.create(
@@ -241,6 +249,27 @@ def invitation_accept(*, token: str, password: str, request: HttpRequest | None 
             request=request,
         )
     return user
+
+
+def _check_existing_password(user: User, password: str, request: HttpRequest | None) -> None:
+    """The existing account's password, checked through django-axes when there is a request (the page and
+    the API), so repeated wrong passwords lock the account for everyone as at sign-in."""
+    if request is None:
+        if not user.check_password(password):
+            raise ValidationFailed(
+                "The password is not correct.", field_errors={"password1": "The password is not correct"}
+            )
+        return
+    authenticated = authenticate(request, username=user.email, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise TooManyAttempts(
+            "There were too many attempts with a wrong password. To protect the information in this service, "
+            "you cannot accept this invitation or sign in for 30 minutes."
+        )
+    if authenticated is None or authenticated.pk != user.pk:
+        raise ValidationFailed(
+            "The password is not correct.", field_errors={"password1": "The password is not correct"}
+        )
 
 
 def invitation_revoke(*, actor: User, invitation: Invitation) -> None:

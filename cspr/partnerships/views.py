@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cspr.core.drafts import draft_done, draft_restore
-from cspr.core.errors import NotFound, ServiceError
+from cspr.core.errors import NotFound, ServiceError, TooManyAttempts
+from cspr.core.pagination import paginate
 from cspr.partnerships import selectors, services
 from cspr.partnerships.forms import ApiTokenForm, InviteForm, OrganisationForm, SetPasswordForm
 from cspr.partnerships.models import ApiToken, Invitation, Partnership
@@ -97,14 +98,31 @@ def _people_partnership(request: AuthedRequest, slug: str) -> Partnership:
 
 @login_required
 def people(request: AuthedRequest, slug: str) -> HttpResponse:
+    """The partnership's members and open invitations, each a page at a time with its own ``?..._page=``
+    (DESIGN.md rule 8: lists are bounded), reading only the columns shown."""
     partnership = _people_partnership(request, slug)
     return render(
         request,
         "partnerships/people.html",
         {
             "partnership": partnership,
-            "memberships": selectors.memberships_in_partnership(user=request.user, partnership=partnership),
-            "invitations": selectors.open_invitations(user=request.user, partnership=partnership),
+            "memberships": paginate(
+                request,
+                selectors.memberships_in_partnership(user=request.user, partnership=partnership).only(
+                    "pk", "role", "user__full_name", "user__email", "organisation__name"
+                ),
+                noun="member",
+                param="members_page",
+            ),
+            "invitations": paginate(
+                request,
+                selectors.open_invitations(user=request.user, partnership=partnership).only(
+                    "pk", "email", "role", "expires_at"
+                ),
+                noun="invitation",
+                label="Pages of invitations not yet accepted",
+                param="invitations_page",
+            ),
             "organisations": selectors.organisations_in_partnership(user=request.user, partnership=partnership),
         },
     )
@@ -221,6 +239,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(token=token, password=form.cleaned_data["password1"], request=request)
+        except TooManyAttempts:
+            # The same page and 429 as a sign-in lockout (issue "Prove it holds", defect 7).
+            return render(request, "partnerships/locked_out.html", {}, status=429)
         except ServiceError as exc:
             apply_service_errors(form, exc)
         else:

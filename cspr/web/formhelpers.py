@@ -6,7 +6,10 @@ aria-describedby, and an error summary linking to each field (WCAG 2.2: 3.3.1 Er
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import Iterable
+from contextlib import suppress
 from typing import Any, cast
 
 from django import forms
@@ -21,12 +24,30 @@ def bind_environment(env: Environment) -> None:
     global _env
     _env = env
     _macros.clear()
+    _memo.clear()
+
+
+# Components whose markup is worth keeping: a select's output depends only on its options, value and error,
+# which repeat on every view of a filter (the Panel inbox's partnership list has 150 options and cost 5 ms a
+# view through the macro; DESIGN.md rule 8). Only selects: their parameters are choices, not what people typed.
+_MEMO_COMPONENTS = frozenset({"select"})
+_MEMO_MAX = 256
+_memo: OrderedDict[str, Markup] = OrderedDict()
 
 
 def _render(component: str, name: str, params: dict[str, Any]) -> Markup:
     """Call a GOV.UK macro. In the autoescaping environment a macro's result is already safe Markup."""
-    result: Markup = _macro(component, name)(params)
-    return result
+    if component not in _MEMO_COMPONENTS:
+        result: Markup = _macro(component, name)(params)
+        return result
+    key = component + json.dumps(params, sort_keys=True, default=str)
+    cached = _memo.get(key)
+    if cached is None:
+        cached = _memo[key] = _macro(component, name)(params)
+        while len(_memo) > _MEMO_MAX:
+            with suppress(KeyError):  # another thread evicted it first
+                _memo.popitem(last=False)
+    return cached
 
 
 def _macro(component: str, name: str) -> Any:
@@ -80,13 +101,17 @@ class GovukDateField(forms.Field):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise forms.ValidationError(f"The {self.label_noun} must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        # ASCII digits only: "²".isdigit() is true but int("²") fails (issue "Prove it holds", defect 2).
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
             raise forms.ValidationError(f"The {self.label_noun} must be a real date, in numbers")
         if len(year) != 4:
             raise forms.ValidationError("The year must include 4 numbers")
+        if len(day) > 2 or len(month) > 2:
+            raise forms.ValidationError(f"The {self.label_noun} must be a real date")
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
+            # A 30-digit day overflowed C's int inside datetime.date (a 500 before): it is just not a date.
             raise forms.ValidationError(f"The {self.label_noun} must be a real date") from None
 
 

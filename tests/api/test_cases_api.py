@@ -460,6 +460,7 @@ EXPECTED_OPERATIONS = {
     ("put", "/api/v1/cases/{case_id}/notification"),
     ("get", "/api/v1/cases/{case_id}/notification/eligibility"),
     ("post", "/api/v1/cases/{case_id}/notification/sent"),
+    ("post", "/api/v1/cases/{case_id}/notification/corrections"),
     ("get", "/api/v1/cases/{case_id}/rapid-review"),
     ("put", "/api/v1/cases/{case_id}/rapid-review"),
     ("get", "/api/v1/cases/{case_id}/rapid-review/contributors"),

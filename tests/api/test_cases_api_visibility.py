@@ -45,6 +45,7 @@ def valid_bodies() -> dict[tuple[str, str], dict[str, Any]]:
         ("post", c + "/screening"): {"outcome": "notification", "reasons": "x"},
         ("put", c + "/notification"): {"version": 1},
         ("post", c + "/notification/sent"): {"sent_on": today(), "panel_reference": "x"},
+        ("post", c + "/notification/corrections"): {"version": 1, "reason": "x"},
         ("put", c + "/rapid-review"): {"version": 1},
         ("post", c + "/rapid-review/requests"): {"organisation_id": 1, "contributor_id": 1, "shared_facts": "x"},
         ("post", c + "/rapid-review/requests/{request_id}/withdraw"): {},

@@ -55,6 +55,10 @@ def _rules() -> dict[str, Any]:
         f"{base}/rr-audits/<int:audit_id>/complete": (f"{url}/rr-audits/{{a_audit_id}}/complete", {}),
         f"{case}/screening": (f"{case_url}/screening", {"outcome": "notification", "reasons": "x"}),
         f"{case}/notification/sent": (f"{case_url}/notification/sent", {"sent_on": day, "panel_reference": "x"}),
+        f"{case}/notification/corrections": (
+            f"{case_url}/notification/corrections",
+            {"version": 1, "reason": "x"},
+        ),
         f"{case}/rapid-review/requests/<int:request_id>/withdraw": (
             f"{case_url}/rapid-review/requests/{{a_request_id}}/withdraw",
             {},

@@ -13,6 +13,7 @@ def _rules() -> dict[str, Any]:
         "cases/<int:case_id>/screen/": "/cases/{case_id}/screen/",
         "cases/<int:case_id>/notification/": "/cases/{case_id}/notification/",
         "cases/<int:case_id>/notification/sent/": "/cases/{case_id}/notification/sent/",
+        "cases/<int:case_id>/notification/correct/": "/cases/{case_id}/notification/correct/",
         "cases/<int:case_id>/rapid-review/": "/cases/{case_id}/rapid-review/",
         "cases/<int:case_id>/rapid-review/requests/new/": "/cases/{case_id}/rapid-review/requests/new/",
         "cases/<int:case_id>/rapid-review/episodes/new/": "/cases/{case_id}/rapid-review/episodes/new/",

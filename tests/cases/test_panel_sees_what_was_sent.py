@@ -228,7 +228,9 @@ def _reads(case: Case) -> list[AuditEvent]:
 
 
 @pytest.mark.parametrize(
-    "path,page_name", [("notification/", "notification"), ("rapid-review/", "rapid_review"), ("audit/", "audit")]
+    # The notified case's notification was sent: its page with the children's details is the correction form.
+    "path,page_name",
+    [("notification/correct/", "notification"), ("rapid-review/", "rapid_review"), ("audit/", "audit")],
 )
 def test_each_view_of_a_page_with_personal_data_is_one_audited_read(chain, path, page_name):
     case = notified_case(chain)

@@ -297,3 +297,107 @@ def test_the_panel_gets_404_from_the_partnerships_own_form_pages(chain):
         "decision/justification/",
     ):
         assert panel.get(f"/cases/{case.pk}/{path}").status_code == 404, path
+
+
+# --- the upload gate (cspr/core/uploads.py; issue "Prove it holds", defect 1) -------------------------------------
+
+
+def test_the_zip_bomb_docx_is_refused_before_the_library_reads_it_with_nothing_stored(chain):
+    """Defect 1: a 947 KB zip-bomb .docx (330 MB document.xml) posted to POST /api/v1/cases/N/publication grew
+    the server to 8.3 GB with no answer. The gate refuses it from the zip's directory, in a fraction of a
+    second, before the library opens it."""
+    import time
+    import tracemalloc
+
+    from tests.fixtures.hostile import zip_bomb
+
+    case = local_review_case(chain)
+    bomb = zip_bomb(330)
+    started = time.monotonic()
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationFailed) as refused:
+            publish(chain, case, file_name="final.docx", data=bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "zip bomb" in refused.value.field_errors["file"]
+    assert time.monotonic() - started < 10 and peak < 50 * 1024 * 1024, peak
+    assert nothing_stored(case)
+
+    manager = Api(chain["manager"])
+    response = manager.client.post(
+        f"/api/v1/cases/{case.pk}/publication",
+        {
+            "file": SimpleUploadedFile("final.docx", bomb),
+            "sent_to_panel_on": days_ago(10).isoformat(),
+            "published_on": days_ago(2).isoformat(),
+            "reviewer": "Sam Okafor",
+            "anonymised": "true",
+        },
+        HTTP_AUTHORIZATION=f"Bearer {manager.token}",
+    )
+    assert response.status_code == 422 and "zip bomb" in response.json()["field_errors"]["file"]
+    assert nothing_stored(case)
+
+
+def test_hostile_reports_are_refused_on_the_page_with_what_was_typed_kept(chain):
+    from html import unescape
+
+    from tests.fixtures import hostile
+
+    case = local_review_case(chain)
+    client = verified_client(chain["manager"])
+    for name, data, message in [
+        ("final.docx", hostile.zip_bomb(50), "zip bomb"),
+        ("final.docx", hostile.docx_with_macros(), "contains macros"),
+        ("final.pdf", hostile.pdf_with_javascript(), "contains JavaScript"),
+        ("report.html", hostile.pdf_html_polyglot(), "web page code (HTML)"),
+        ("final.pdf", hostile.MZ, "must be a PDF or a Word document"),
+        ("a" * 996 + ".pdf", final_report(), "200 characters or fewer"),
+    ]:
+        response = client.post(
+            f"/cases/{case.pk}/publish/",
+            {
+                "file": SimpleUploadedFile(name, data),
+                "title": "Typed title",
+                **{f"sent_to_panel_on-{k}": getattr(days_ago(10), k) for k in ("day", "month", "year")},
+                **{f"published_on-{k}": getattr(days_ago(2), k) for k in ("day", "month", "year")},
+                "reviewer": "Typed reviewer",
+                "anonymised": "on",
+            },
+        )
+        body = unescape(response.content.decode())
+        assert response.status_code == 200 and message in body, name
+        assert "Typed title" in body and "Typed reviewer" in body
+        assert nothing_stored(case)
+
+
+def test_a_report_over_20mb_is_413_on_the_api_and_a_word_report_still_publishes(chain):
+    from tests.fixtures.hostile import good_docx
+
+    case = local_review_case(chain)
+    manager = Api(chain["manager"])
+
+    def post(data: bytes, name: str) -> Any:
+        return manager.client.post(
+            f"/api/v1/cases/{case.pk}/publication",
+            {
+                "file": SimpleUploadedFile(name, data),
+                "sent_to_panel_on": days_ago(10).isoformat(),
+                "published_on": days_ago(2).isoformat(),
+                "reviewer": "Sam Okafor",
+                "anonymised": "true",
+            },
+            HTTP_AUTHORIZATION=f"Bearer {manager.token}",
+        )
+
+    too_big = post(b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024), "final.pdf")
+    assert too_big.status_code == 413
+    assert too_big.json()["field_errors"]["file"] == "The selected file must be smaller than 20MB"
+    assert nothing_stored(case)
+    done = post(good_docx(FINDINGS), "final")
+    assert done.status_code == 200, done.content[:300]
+    assert Report.objects.get(origin_case_id=case.pk).source_name.endswith(
+        "-local-child-safeguarding-practice-review.docx"
+    )

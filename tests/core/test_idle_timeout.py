@@ -138,3 +138,88 @@ def test_stay_signed_in_without_a_csrf_token_is_refused(manager):
     client.get("/home/")
     assert client.post("/session/keep-alive/").status_code == 403
     assert client.post("/session/keep-alive/", HTTP_X_CSRFTOKEN="").status_code == 403
+
+
+def _session_updates(queries) -> list[str]:
+    return [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("UPDATE") and "django_session" in q["sql"]
+    ]
+
+
+@pytest.mark.django_db
+def test_a_run_of_pages_writes_the_session_once_not_on_every_request(manager, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(manager)
+    client.get("/home/")  # the first page of the session records its activity
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/home/").status_code == 200
+        assert client.get("/cases/").status_code == 200
+    assert _session_updates(queries) == []
+    with _later(2), CaptureQueriesContext(connection) as queries:
+        assert client.get("/home/").status_code == 200
+    assert len(_session_updates(queries)) == 1, "a minute on, the activity is recorded again"
+
+
+def _at(seconds: int) -> time_machine.travel:
+    return time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(seconds=seconds), tick=False)
+
+
+@pytest.mark.django_db
+def test_a_page_the_session_did_not_record_still_counts_as_activity(manager, client_for):
+    """The stored activity may be up to a minute behind the last page; the session never ends before the user
+    has been idle for the whole 30 minutes, and ends within a minute after."""
+    client = client_for(manager)
+    client.get("/home/")
+    with _at(30):
+        client.get("/home/")  # within the minute: not written
+    last = 30
+    with _at(last + 29 * 60 + 50):  # 29 minutes 50 seconds idle
+        assert client.get("/home/").status_code == 200
+    last += 29 * 60 + 50
+    with _at(last + 31 * 60):
+        assert client.get("/home/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_post_without_a_valid_csrf_token_after_the_timeout_is_refused_not_kept_as_a_draft(manager):
+    """A forged form (another site posting into the user's expired session, with no token) must not become
+    a draft that the next visit pre-fills as "We kept what you had typed"."""
+    client = _csrf_client(manager)
+    page = f"/partnerships/{manager.memberships.get().partnership.slug}/people/invite/"
+    client.get(page)
+    with _later(45):
+        for token in ({}, {"csrfmiddlewaretoken": "not-the-token"}):
+            response = client.post(page, {"full_name": "Planted By Another Site", "email": "x@example.com", **token})
+            assert response.status_code == 403
+        assert draft_get(user=manager, key=page) is None
+        assert not Draft.objects.filter(user=manager).exists()
+        form = verified_client_page(manager, page)
+        assert "Planted By Another Site" not in form and "We kept what you had typed" not in form
+
+
+@pytest.mark.django_db
+def test_a_post_with_its_csrf_token_after_the_timeout_is_still_kept_as_a_draft(manager):
+    import re
+
+    client = _csrf_client(manager)
+    page = f"/partnerships/{manager.memberships.get().partnership.slug}/people/invite/"
+    body = client.get(page).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert token
+    with _later(45):
+        response = client.post(
+            page, {"full_name": "Typed In Good Faith", "email": "a@example.gov.uk", "csrfmiddlewaretoken": token[1]}
+        )
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+        kept = draft_get(user=manager, key=page)
+        assert kept is not None and kept["full_name"] == ["Typed In Good Faith"]
+        assert "We kept what you had typed" in verified_client_page(manager, page)
+
+
+def verified_client_page(user, path: str) -> str:
+    """The page as the user sees it after signing in again."""
+    from tests.conftest import verified_client
+
+    return verified_client(user).get(path).content.decode()

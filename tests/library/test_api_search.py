@@ -69,3 +69,12 @@ def test_a_query_with_nothing_to_look_for_is_refused_with_a_reason(small_library
     assert response.status_code == 422
     assert response.json()["detail"] == "Add a word or phrase to look for: a search cannot only leave words out"
     assert response.json()["field_errors"] == {"q": response.json()["detail"]}
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "0", "\uff12\uff10\uff12\uff10", "20201"])
+def test_a_year_that_is_not_four_digits_matches_nothing_instead_of_a_server_error(small_library, year):
+    """Issue "Prove it holds", defect 2: a 20-digit year overflowed the database integer and answered 500."""
+    page = Client().get("/library/", {"year": year})
+    assert page.status_code == 200
+    api = Client().get("/api/v1/library/search", {"year": year})
+    assert api.status_code in (200, 422), api.content

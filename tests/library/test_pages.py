@@ -155,3 +155,35 @@ def test_the_public_api_searches_without_a_token(small_library):
     assert "**county**" in data["results"][0]["snippet"].lower()
     record = Client().get(f"/api/v1/library/reports/{data['results'][0]['id']}").json()
     assert record["nation"] == "wales"
+
+
+@pytest.mark.parametrize("role", [Role.PANEL_MEMBER, Role.SYSTEM_ADMIN])
+def test_national_curators_neither_see_nor_curate_a_partnerships_private_report(role, make_partnership, make_user):
+    """Curation reaches no further than reading: the Panel and administrators curate public reports, never a
+    partnership's unpublished material (its title stays out of the queue; its pages and decisions are 404)."""
+    from cspr.core.errors import NotFound
+    from cspr.library.services import library_report_ingest, library_theme_confirm
+
+    own = make_partnership("Northshire")
+    private = library_report_ingest(
+        actor=None,
+        name="private.txt",
+        data=b"Unpublished draft: Child Z and chronic neglect at home, the health visitor saw hungry children.",
+        partnership=own,
+        is_public=False,
+    ).report
+    ReportTheme.objects.get_or_create(report=private, theme="neglect")
+    user = make_user(role)
+    curator = verified_client(user)
+
+    assert "Unpublished draft" not in curator.get("/library/themes/review/").content.decode()
+    assert private.title not in curator.get("/library/themes/review/").content.decode()
+    assert curator.get(f"/library/reports/{private.pk}/themes/").status_code == 404
+    decide = curator.post(f"/library/reports/{private.pk}/themes/decide/", {"theme": "neglect", "decision": "confirm"})
+    assert decide.status_code == 404
+    with pytest.raises(NotFound):
+        library_theme_confirm(actor=user, report_id=private.pk, theme="neglect")
+    assert not ReportTheme.objects.filter(report=private, status="confirmed").exists()
+    # The partnership's own business manager still curates it.
+    manager = verified_client(make_user(Role.BUSINESS_MANAGER, own))
+    assert manager.get(f"/library/reports/{private.pk}/themes/").status_code == 200

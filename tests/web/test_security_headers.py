@@ -30,6 +30,8 @@ def _env(**extra: str) -> dict[str, str]:
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
+    # Production refuses to start without a malware scanner (cspr/core/scanner.py): name one, as a deployment does.
+    env.setdefault("CSPR_CLAMD_SOCKET", "/run/clamav/clamd.ctl")
     env.update(extra)
     return env
 

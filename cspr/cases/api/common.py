@@ -35,6 +35,7 @@ from cspr.cases.api.schemas import (
     HistoryEventOut,
     ImmediateActionOut,
     NotificationOut,
+    NotificationVersionOut,
     PanelResponseOut,
     RapidReviewOut,
     ReferralOut,
@@ -234,6 +235,7 @@ def notification_out(request: AuthedRequest, case: Case, notification: Notificat
     if n is None:
         raise NotFound("This case has no notification.")
     whole = selectors.sees_whole_case(request.user, case)
+    versions = notification_versions_out(n, whole)
     return NotificationOut(
         version=case.version,
         nature=n.nature,
@@ -259,7 +261,50 @@ def notification_out(request: AuthedRequest, case: Case, notification: Notificat
         notifier_role=n.notifier_role if whole else None,
         notifier_email=n.notifier_email if whole else None,
         partners_informed_on=n.partners_informed_on if whole else None,
+        corrected_on=versions[-1].recorded_at.date() if versions and versions[-1].correction else None,
+        versions=versions,
     )
+
+
+def notification_versions_out(notification: Notification, whole: bool) -> list[NotificationVersionOut]:
+    """What the Panel was notified, version by version (defect 8): the Panel reads the original beside each
+    correction. Children's names and who corrected are for the partnership's own people only (rule 6)."""
+    result = []
+    for v in notification.versions.select_related("recorded_by"):
+        fields = v.content.get("fields", {}) if isinstance(v.content, dict) else {}
+        children = v.content.get("children", []) if isinstance(v.content, dict) else []
+        result.append(
+            NotificationVersionOut(
+                number=v.number,
+                correction=v.is_correction,
+                recorded_at=v.recorded_at,
+                reason=v.reason,
+                recorded_by=(v.recorded_by.full_name if v.recorded_by else None) if whole else None,
+                nature=fields.get("nature") or "",
+                abuse_or_neglect=fields.get("abuse_or_neglect") or "",
+                incident_date=fields.get("incident_date"),
+                la_where_happened=fields.get("la_where_happened") or "",
+                la_became_aware=fields.get("la_became_aware"),
+                description=fields.get("description") or "",
+                children=[
+                    ChildOut(
+                        position=c.get("position", 0),
+                        pseudonym=c.get("pseudonym", ""),
+                        age_band=c.get("age_band", ""),
+                        sex=c.get("sex", ""),
+                        legal_status=c.get("legal_status", ""),
+                        name=c.get("name") if whole else None,
+                        other_names=None,
+                        date_of_birth=c.get("date_of_birth") if whole else None,
+                        ethnicity=None,
+                        disability=None,
+                        la_of_residence=None,
+                    )
+                    for c in children
+                ],
+            )
+        )
+    return result
 
 
 def rapid_review_out(rr: RapidReview) -> RapidReviewOut:

@@ -14,6 +14,8 @@ Every download and every read of the history is audited, with the reader, never 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse
 from ninja import File, Form, UploadedFile
 
@@ -30,12 +32,26 @@ from cspr.cases.api.common import (
     router,
     whole_case_for,
 )
-from cspr.cases.api.schemas import AttachmentOut, DocumentFormat, FamilyLetterIn, HistoryEventOut
+from cspr.cases.api.schemas import AttachmentOut, DocumentFormat, ErrorAnswer, FamilyLetterIn, HistoryEventOut
 from cspr.cases.visibility import Action, case_policy
+from cspr.core import uploads
 from cspr.core.errors import IllegalTransition, NotAllowed, NotFound, ValidationFailed
 from cspr.partnerships.types import AuthedRequest
 
 HISTORY_LIMIT = 500
+
+
+def too_large_answer(exc: uploads.UploadTooLarge) -> tuple[int, dict[str, Any]]:
+    """413 with the same JSON body as every other refusal (cspr/api/api.py)."""
+    return 413, {"detail": exc.message, "field_errors": exc.field_errors}
+
+
+def cut_off_answer(request: AuthedRequest, limit: int) -> tuple[int, dict[str, Any]] | None:
+    """413 when the body was stopped while it streamed in, being larger than any upload may be."""
+    if not uploads.upload_cut_off(request):
+        return None
+    message = f"The selected file must be smaller than {uploads.megabytes(limit)}"
+    return 413, {"detail": message, "field_errors": {"file": message}}
 
 
 @router.get(
@@ -145,7 +161,7 @@ def attachments_list(request: AuthedRequest, case_id: int) -> list[AttachmentOut
 
 @router.post(
     "/{int:case_id}/attachments",
-    response=answers(AttachmentOut, 201),
+    response={**answers(AttachmentOut, 201), 413: ErrorAnswer},
     tags=FILES,
     operation_id="attachment_add",
     summary="Attach a file to the case's notification",
@@ -155,30 +171,42 @@ def attachment_add(
     case_id: int,
     file: File[UploadedFile | None] = None,
     description: Form[str] = "",
-) -> tuple[int, AttachmentOut]:
-    """Send `multipart/form-data` with the `file` and an optional `description`. The file's type is checked
-    from its content, not its name, and it must be under 10MB (else 422 on `file`); it is encrypted before it
-    is stored. Business managers only; not once the case is closed (409)."""
+) -> tuple[int, AttachmentOut | dict[str, Any]]:
+    """Send `multipart/form-data` with the `file` and an optional `description`. The file passes the upload
+    gate (docs/documents.md): a PDF, Word document, PNG, JPEG or UTF-8 text, by its content, not its name; a
+    name whose extension says another type, macros, scripts, embedded programs, a zip bomb or malware is 422
+    on `file`; over 10MB is 413, and a body far over it is refused before it is read. It is encrypted before
+    it is stored, under its name with the detected type's extension. Business managers only; not once the
+    case is closed (409)."""
     case = case_for(request, case_id)
+    cut_off = cut_off_answer(request, services.attachments.MAX_ATTACHMENT_BYTES)
+    if cut_off is not None:
+        return cut_off
     data = file.read(services.attachments.MAX_ATTACHMENT_BYTES + 1) if file is not None else b""
     name = (file.name or "") if file is not None else ""
-    attachment = services.attachment_add(
-        actor=request.user, case=case, name=name, data=data, description=description, request=request
-    )
+    try:
+        attachment = services.attachment_add(
+            actor=request.user, case=case, name=name, data=data, description=description, request=request
+        )
+    except uploads.UploadTooLarge as exc:
+        return too_large_answer(exc)
     return 201, attachment_out(attachment, selectors.sees_whole_case(request.user, case))
 
 
 @router.get(
     "/{int:case_id}/attachments/{int:attachment_id}",
     response=refusals(),
-    openapi_extra=file_answer("The file's bytes, as uploaded.", "application/octet-stream"),
+    openapi_extra=file_answer(
+        "The file's bytes, as uploaded, with the type the gate detected.", "application/octet-stream"
+    ),
     tags=FILES,
     operation_id="attachment_download",
     summary="Download an attached file",
 )
 def attachment_download(request: AuthedRequest, case_id: int, attachment_id: int) -> HttpResponse:
-    """The file as uploaded, with its checked content type. An attachment you may not see (the Panel: one
-    added after what was sent to it) is 404. The download is audited."""
+    """The file as uploaded, with its checked content type, as an attachment (never shown inline) under a
+    safe name ending in that type's extension. An attachment you may not see (the Panel: one added after what
+    was sent to it) is 404. The download is audited."""
     case = case_for(request, case_id)
     attachment = selectors.attachments_for(user=request.user, case=case).filter(pk=attachment_id).first()
     if attachment is None:

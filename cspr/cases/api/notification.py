@@ -19,6 +19,7 @@ from cspr.cases.api.schemas import (
     CaseOut,
     CriterionOut,
     EligibilityOut,
+    NotificationCorrectionIn,
     NotificationIn,
     NotificationOut,
     NotificationSentIn,
@@ -71,10 +72,11 @@ def notification_get(request: AuthedRequest, case_id: int) -> NotificationOut:
     summary="Record the notification's details and children",
 )
 def notification_update(request: AuthedRequest, case_id: int, payload: NotificationIn) -> NotificationOut:
-    """Replaces every detail and the children (at most 4) while the case is at `notification` or
-    `rapid_review`. Business managers only. Send the `version` you read: if someone saved since, nothing is
-    saved and the answer is 409. Broken rules come back as 422 with `field_errors` keyed by the body's field
-    names (`la_became_aware`, `children.0.date_of_birth`), each saying how to fix it."""
+    """Replaces every detail and the children (at most 4) while the case is at `notification`, before it is
+    sent; once sent, a change is a correction (POST .../notification/corrections) and PUT answers 409.
+    Business managers only. Send the `version` you read: if someone saved since, nothing is saved and the
+    answer is 409. Broken rules come back as 422 with `field_errors` keyed by the body's field names
+    (`la_became_aware`, `children.0.date_of_birth`), each saying how to fix it."""
     case = case_for(request, case_id)
     data = payload.dict()
     with api_field_names(children_field):
@@ -88,6 +90,35 @@ def notification_update(request: AuthedRequest, case_id: int, payload: Notificat
             request=request,
         )
     return notification_out(request, reload(case))
+
+
+@router.post(
+    "/{int:case_id}/notification/corrections",
+    response=answers(NotificationOut, 201),
+    tags=REFERRAL,
+    operation_id="notification_correct",
+    summary="Correct the notification after it was sent to the Panel",
+)
+def notification_correct(
+    request: AuthedRequest, case_id: int, payload: NotificationCorrectionIn
+) -> tuple[int, NotificationOut]:
+    """Once sent, the notification is not edited (PUT answers 409): a correction is kept as a new, dated
+    version with who made it and `reason`, the Panel is told ("corrected on"), and the notification as first
+    sent stays readable in `versions`. The body is every detail as it should have been, as for PUT. While the
+    case is at `rapid_review`; business managers only. Send the `version` you read (409 if stale)."""
+    case = case_for(request, case_id)
+    data = payload.dict()
+    with api_field_names(children_field):
+        services.notification_correct(
+            actor=request.user,
+            case=case,
+            version=payload.version,
+            fields={name: data[name] for name in NOTIFICATION_FIELDS},
+            children=children_input(payload.children),
+            reason=payload.reason,
+            request=request,
+        )
+    return 201, notification_out(request, reload(case))
 
 
 @router.get(

@@ -194,6 +194,30 @@ class NotificationIn(Schema):
     children: list[ChildIn] = []
 
 
+class NotificationCorrectionIn(NotificationIn):
+    """A correction of a notification already sent to the Panel: every detail as it should have been (as PUT,
+    a field left out is cleared), and why. It is kept as a new, dated version; the Panel is told."""
+
+    reason: str = Field(description="Why the notification is corrected; the Panel reads it.")
+
+
+class NotificationVersionOut(Schema):
+    """One version of what the Panel was notified: 1 is the notification as sent, each later one a correction."""
+
+    number: int
+    correction: bool
+    recorded_at: datetime.datetime = Field(description="When it was sent (1) or corrected (later numbers).")
+    reason: str = Field(description="Why it was corrected; empty for the notification as sent.")
+    recorded_by: str | None = Field(description=WHOLE_CASE_ONLY)
+    nature: str
+    abuse_or_neglect: str
+    incident_date: datetime.date | None
+    la_where_happened: str
+    la_became_aware: datetime.date | None
+    description: str
+    children: list[ChildOut]
+
+
 class NotificationOut(Schema):
     version: int = Field(description="The case version: send it back with PUT .../notification.")
     nature: str
@@ -219,6 +243,12 @@ class NotificationOut(Schema):
     notifier_role: str | None = Field(description=WHOLE_CASE_ONLY)
     notifier_email: str | None = Field(description=WHOLE_CASE_ONLY)
     partners_informed_on: datetime.date | None = Field(description=WHOLE_CASE_ONLY)
+    corrected_on: datetime.date | None = Field(
+        None, description="When the notification was last corrected after it was sent; null if never."
+    )
+    versions: list[NotificationVersionOut] = Field(
+        [], description="What the Panel was notified: the notification as sent, then each correction, oldest first."
+    )
 
 
 class CriterionOut(Schema):

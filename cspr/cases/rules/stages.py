@@ -13,10 +13,12 @@ S = CaseState
 # Screening happens once, while the referral waits (DOMAIN.md step 1).
 SCREENING = frozenset({S.REFERRED})
 
-# The notification is prepared, then corrected until the rapid review goes to the partners: after that the
-# partners decide on what it says (DOMAIN.md step 2).
-NOTIFICATION_EDITABLE = frozenset({S.NOTIFICATION, S.RAPID_REVIEW})
+# The notification is prepared and changed freely until it is sent (DOMAIN.md step 2). After that the Panel
+# has read it: a change is a correction, a new dated version the Panel is told about, made until the rapid
+# review goes to the partners, who then decide on what it says (issue "Prove it holds", defect 8).
+NOTIFICATION_EDITABLE = frozenset({S.NOTIFICATION})
 NOTIFICATION_SENDABLE = frozenset({S.NOTIFICATION})
+NOTIFICATION_CORRECTABLE = frozenset({S.RAPID_REVIEW})
 
 # The rapid review, its agency requests, chronology and immediate actions change while it is in progress or
 # being decided, and never once it went to the Panel (DOMAIN.md step 3; the record must match what was sent).

@@ -14,6 +14,7 @@ from cspr.cases.services.notification import (
     ChildInput,
     age_band,
     case_open,
+    notification_correct,
     notification_record_sent,
     notification_update,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "immediate_action_add",
     "immediate_action_remove",
     "immediate_action_update",
+    "notification_correct",
     "notification_record_sent",
     "notification_update",
     "panel_response_record",

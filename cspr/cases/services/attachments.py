@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import secrets
 import stat
 import tempfile
 from pathlib import Path
 
-import filetype
 from cryptography.fernet import InvalidToken
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -22,53 +20,42 @@ from cspr.cases.models import Attachment, Case, CaseState
 from cspr.cases.services.common import raise_if, require_business_manager
 from cspr.core.crypto import DecryptionError, fernet, first_key_fernet
 from cspr.core.errors import IllegalTransition
+from cspr.core.uploads import DOCX, JPEG, PDF, PNG, TEXT, UploadRefused, UploadTooLarge, upload_check
 from cspr.partnerships.models import User
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# What a notification's attachments can be: documents and images, checked by their content, not their name.
-ALLOWED_TYPES = {
-    "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
-    "image/png": "PNG image",
-    "image/jpeg": "JPEG image",
-}
-TEXT_TYPE = "text/plain"
-
-
-def sniff_content_type(data: bytes, name: str) -> str | None:
-    kind = filetype.guess(data)
-    if kind is not None:
-        if kind.mime == "application/zip" and name.lower().endswith(".docx"):
-            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return kind.mime if kind.mime in ALLOWED_TYPES else None
-    if name.lower().endswith(".txt"):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return TEXT_TYPE
-    return None
+# What a notification's attachments can be: documents and images, checked by their content, not their name,
+# by the one upload gate (cspr/core/uploads.py).
+ATTACHMENT_KINDS = (PDF, DOCX, PNG, JPEG, TEXT)
+ATTACHMENT_REQUIREMENT = "The selected file must be a PDF, Word document, PNG, JPEG or plain text file"
 
 
 def attachment_add(
     *, actor: User, case: Case, name: str, data: bytes, description: str = "", request: HttpRequest | None = None
 ) -> Attachment:
+    """Attach a file to the case's notification. The file passes the upload gate (type from its content,
+    size, name, macros and scripts, malware scan) before anything is written; a refusal stores no file, no
+    row and no audit event (DESIGN.md rule 5)."""
     require_business_manager(actor, case)
     if case.state in {CaseState.NO_FURTHER_ACTION, CaseState.CLOSED}:
         raise IllegalTransition("Files can no longer be added to this case.")
+    description = (description or "").strip()
     errors: dict[str, str] = {}
-    name = (name or "").strip().replace("/", "_").replace("\\", "_")[:255] or "file"
-    content_type = None
-    if not data:
-        errors["file"] = "The selected file is empty"
-    elif len(data) > MAX_ATTACHMENT_BYTES:
-        errors["file"] = "The selected file must be smaller than 10MB"
-    else:
-        content_type = sniff_content_type(data, name)
-        if content_type is None:
-            errors["file"] = "The selected file must be a PDF, Word document, PNG, JPEG or plain text file"
+    checked = None
+    too_large = False
+    try:
+        checked = upload_check(
+            name=name, data=data, accept=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES,
+            requirement=ATTACHMENT_REQUIREMENT,
+        )  # fmt: skip
+    except UploadRefused as exc:
+        errors["file"] = exc.message
+        too_large = isinstance(exc, UploadTooLarge)
+    if too_large:  # 413 on the API
+        raise UploadTooLarge("There is a problem with the file.", reason="too_large", field_errors=errors)
     raise_if(errors, "There is a problem with the file.")
-    assert content_type is not None
+    assert checked is not None
+    data, content_type = checked.data, checked.content_type
     storage_name = f"attachments/{case.partnership_id}/{secrets.token_hex(16)}"
     encrypted = fernet().encrypt(data)
     saved = default_storage.save(storage_name, ContentFile(encrypted))
@@ -77,11 +64,11 @@ def attachment_add(
             attachment = Attachment.objects.create(
                 case=case,
                 storage_name=saved,
-                original_name=name,
+                original_name=checked.name,
                 content_type=content_type,
                 size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                description=description.strip(),
+                sha256=checked.sha256,
+                description=description,
                 uploaded_by=actor,
             )
             audit_record(

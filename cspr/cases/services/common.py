@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -12,6 +15,7 @@ from cspr.cases.clocks import clocks_recompute
 from cspr.cases.models import Case, CaseDate, CaseState, Decision
 from cspr.cases.visibility import ACTIONS, Action
 from cspr.core.errors import IllegalTransition, NotAllowed, NotFound, StaleEdit, ValidationFailed
+from cspr.core.fields import is_encrypted, json_strings, text_problem
 from cspr.partnerships.models import User
 from cspr.partnerships.roles import DECISION_MAKER_ROLES, Role
 from cspr.partnerships.selectors import access_for
@@ -120,3 +124,56 @@ def require_text(value: str, field: str, message: str, errors: dict[str, str]) -
 def raise_if(errors: dict[str, str], message: str = "There is a problem with what you entered.") -> None:
     if errors:
         raise ValidationFailed(message, field_errors=errors)
+
+
+# --- what the database can store, the same on SQLite and PostgreSQL ---------------------------------------------
+
+
+# PostgreSQL's integer column ranges (Django's own table). SQLite stores any 64-bit integer, PostgreSQL refuses
+# what does not fit with a 500: checking against these keeps both databases alike (issue "Prove it holds", 2).
+_INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
+
+
+def storable_errors(instance: models.Model, prefix: str = "") -> dict[str, str]:
+    """Every value of ``instance`` its column cannot hold, keyed ``prefix + field name``: text longer than the
+    field's max_length (the plain text, for encrypted fields), NUL or lone surrogates in any text, integers out
+    of range. The limits are the model's, so SQLite, which would store them silently, refuses as PostgreSQL
+    does, and the refusal is a clear message rather than a database error after half the writes."""
+    errors: dict[str, str] = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname, None)
+        label = field.verbose_name.capitalize() if isinstance(field.verbose_name, str) else field.name
+        if isinstance(value, dict | list) and not is_encrypted(field):
+            # JSON columns: PostgreSQL's jsonb refuses NUL in a string as its text does.
+            problem = next(filter(None, map(text_problem, json_strings(value))), None)
+            if problem:
+                errors[prefix + field.name] = f"{label} {problem}"
+        elif isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                errors[prefix + field.name] = f"{label} {problem}"
+            elif field.max_length is not None and len(value) > field.max_length:
+                errors[prefix + field.name] = (
+                    f"{label} must be {field.max_length} characters or fewer (it has {len(value)})"
+                )
+        elif isinstance(value, int) and not isinstance(value, bool):
+            low, high = _INTEGER_RANGES.get(field.get_internal_type(), (None, None))
+            if (low is not None and value < low) or (high is not None and value > high):
+                errors[prefix + field.name] = f"{label} must be a number between {max(low or 0, 0)} and {high}"
+            elif field.get_internal_type().startswith("Positive") and value < 0:
+                errors[prefix + field.name] = f"{label} must be 0 or more"
+    return errors
+
+
+def require_storable(instance: models.Model, prefix: str = "") -> None:
+    """Refuse (ValidationFailed, 422) what ``instance``'s columns cannot hold; call it before saving, inside
+    the service's transaction, so nothing already written survives the refusal (DESIGN.md rule 5)."""
+    raise_if(storable_errors(instance, prefix), "There is a problem with what you entered.")
+
+
+def create_storable[M: models.Model](model: type[M], prefix: str = "", **values: Any) -> M:
+    """``model.objects.create(**values)``, refusing first what its columns cannot hold (``require_storable``)."""
+    instance = model(**values)
+    require_storable(instance, prefix)
+    instance.save(force_insert=True)
+    return instance

@@ -18,6 +18,7 @@ from cspr.audit.services import audit_record
 from cspr.cases.models import Case, CaseState, Decision, FamilyCommunication, Partner, RapidReview, ReviewOption, Vote
 from cspr.cases.rules.decision import final_votes
 from cspr.cases.services.common import (
+    create_storable,
     current_decision,
     decision_maker_partner,
     not_in_future,
@@ -26,6 +27,7 @@ from cspr.cases.services.common import (
     require_action_stage,
     require_business_manager,
     require_case_role,
+    require_storable,
     require_text,
 )
 from cspr.cases.services.panel import panel_sending_record
@@ -56,6 +58,7 @@ def _decide(
     if decision.round > 1:
         first = Decision.objects.get(case=case, round=1)
         decision.kept_or_changed = "kept" if first.outcome == outcome else "changed"
+    require_storable(decision)
     decision.save()
     audit_record(
         actor=actor,
@@ -96,7 +99,9 @@ def decision_record_vote(
                 if stage == 1
                 else "You have already changed your vote after the scrutineer's advice."
             )
-        Vote.objects.create(
+        create_storable(
+            Vote,
+            "",
             decision=decision,
             stage=stage,
             partner=partner,
@@ -122,6 +127,7 @@ def decision_record_vote(
                     )
                 else:
                     decision.status = Decision.Status.SCRUTINEER
+                    require_storable(decision)
                     decision.save(update_fields=["status"])
                     audit_record(
                         actor=actor,
@@ -152,6 +158,7 @@ def decision_record_scrutineer_advice(
         decision.scrutineer_advised_at = timezone.now()
         if decision.status == Decision.Status.SCRUTINEER:
             decision.status = Decision.Status.REVOTING
+        require_storable(decision)
         decision.save()
         audit_record(
             actor=actor,
@@ -214,7 +221,9 @@ def family_communication_record(
         errors["told_on"] = "The family cannot have been told before the decision was made"
     raise_if(errors, "There is a problem with the record of telling the family.")
     with transaction.atomic():
-        item = FamilyCommunication.objects.create(
+        item = create_storable(
+            FamilyCommunication,
+            "",
             decision=decision,
             told_on=told_on,
             method=method,
@@ -281,6 +290,7 @@ def decision_send_justification(
         if not decision.scrutineer_advice.strip():
             raise IllegalTransition("Record the scrutineer's advice from the partners' meeting first.")
         decision.justification = justification.strip()
+        require_storable(decision)
         decision.save(update_fields=["justification"])
 
         panel_sending_record(

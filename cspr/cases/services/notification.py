@@ -13,22 +13,22 @@ from django.utils import timezone
 
 from cspr.audit.services import audit_record
 from cspr.cases.clocks import clocks_recompute
-from cspr.cases.models import Case, CaseState, Child, Notification, RapidReview
-from cspr.cases.rules import stages
+from cspr.cases.models import Case, CaseState, Child, Notification, NotificationVersion, RapidReview
 from cspr.cases.rules.eligibility import assess
 from cspr.cases.services.common import (
     check_version,
+    create_storable,
     not_in_future,
     raise_if,
     record_case_date,
     require_action_stage,
     require_business_manager,
-    require_stage,
+    require_storable,
     require_text,
 )
 from cspr.cases.state import case_transition
-from cspr.cases.visibility import Action
-from cspr.core.errors import NotFound, ValidationFailed
+from cspr.cases.visibility import ACTIONS, Action
+from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
 from cspr.partnerships.models import Partnership, User
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
@@ -106,7 +106,9 @@ def _write_children(case: Case, children: Sequence[ChildInput], today: datetime.
     case.children.all().delete()
     for i, child in enumerate(children, start=1):
         dob = child.get("date_of_birth")
-        Child.objects.create(
+        create_storable(
+            Child,
+            f"child_{i}_",
             case=case,
             position=i,
             pseudonym=case.pseudonym if len(children) == 1 else f"{case.pseudonym} ({i})",
@@ -139,7 +141,9 @@ def case_open(
     _validate_children(children, today, errors)
     raise_if(errors, "There is a problem with the case details.")
     with transaction.atomic():
-        case = Case.objects.create(
+        case = create_storable(
+            Case,
+            "",
             partnership=partnership,
             reference=next_reference(partnership, today.year),
             pseudonym=pseudonym.strip() or next_pseudonym(partnership),
@@ -183,22 +187,9 @@ NOTIFICATION_FIELDS = (
 )
 
 
-def notification_update(
-    *,
-    actor: User,
-    case: Case,
-    version: int | None,
-    fields: dict[str, Any],
-    children: Sequence[ChildInput],
-    summary: str | None = None,
-    request: HttpRequest | None = None,
-) -> Notification:
-    """Save the notification's details and children. Each broken rule is reported against its field with
-    how to fix it; nothing is saved unless everything is valid."""
-    require_business_manager(actor, case)
-    require_stage(
-        case, stages.NOTIFICATION_EDITABLE, "The notification can no longer be changed at this stage of the case."
-    )
+def _notification_errors(fields: dict[str, Any], children: Sequence[ChildInput]) -> dict[str, str]:
+    """Every broken rule of the notification's details and children, keyed by field, each saying how to fix it:
+    the same rules for a first save and for a correction after sending."""
     unknown = set(fields) - set(NOTIFICATION_FIELDS)
     if unknown:
         raise ValidationFailed(f"Unknown notification fields: {', '.join(sorted(unknown))}.")
@@ -227,23 +218,37 @@ def notification_update(
                 f"The age ({age}) does not agree with the date of birth and incident date, "
                 f"which give {actual}: correct one of them"
             )
+    return errors
+
+
+def notification_update(
+    *,
+    actor: User,
+    case: Case,
+    version: int | None,
+    fields: dict[str, Any],
+    children: Sequence[ChildInput],
+    summary: str | None = None,
+    request: HttpRequest | None = None,
+) -> Notification:
+    """Save the notification's details and children. Each broken rule is reported against its field with
+    how to fix it; nothing is saved unless everything is valid."""
+    require_business_manager(actor, case)
+    # Defect 8: once sent, the Panel has read it; a change then is a dated correction (notification_correct),
+    # never an edit in place. The stage says so, and so does the notification itself.
+    require_action_stage(case, Action.CHANGE_NOTIFICATION)
+    if Notification.objects.filter(case=case, sent_on__isnull=False).exists():
+        raise IllegalTransition(ACTIONS[Action.CHANGE_NOTIFICATION].closed)
+    errors = _notification_errors(fields, children)
     raise_if(errors, "There is a problem with the notification.")
+    today = timezone.localdate()
+    aware = fields.get("la_became_aware")
     with transaction.atomic():
         notification = Notification.objects.select_for_update().get(case=case)
         locked = Case.objects.select_for_update().get(pk=case.pk)
         check_version(locked.version, version, "the notification")
-        for name in NOTIFICATION_FIELDS:
-            if name in fields:
-                value = fields[name]
-                setattr(
-                    notification,
-                    name,
-                    ""
-                    if value is None
-                    and name not in {"incident_date", "incident_time", "in_area", "care_leaver_age", "la_became_aware"}
-                    else value,
-                )
-        notification.updated_at = timezone.now()
+        _set_fields(notification, fields)
+        require_storable(notification)
         notification.save()
         _write_children(case, children, today)
         locked.version += 1
@@ -263,6 +268,129 @@ def notification_update(
             request=request,
         )
     return notification
+
+
+_NULLABLE = {"incident_date", "incident_time", "in_area", "care_leaver_age", "la_became_aware"}
+
+
+def _set_fields(notification: Notification, fields: dict[str, Any]) -> None:
+    for name in NOTIFICATION_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(notification, name, "" if value is None and name not in _NULLABLE else value)
+    notification.updated_at = timezone.now()
+
+
+def _content(notification: Notification, case: Case) -> dict[str, Any]:
+    """The notification as notified: its fields and children, JSON-ready (dates as ISO text)."""
+    children = [
+        {
+            "position": c.position,
+            "pseudonym": c.pseudonym,
+            "name": c.name,
+            "date_of_birth": c.date_of_birth.isoformat() if c.date_of_birth else None,
+            "age_band": c.age_band,
+            "sex": c.sex,
+            "legal_status": c.legal_status,
+        }
+        for c in Child.objects.filter(case=case)
+    ]
+    fields = {name: getattr(notification, name) for name in NOTIFICATION_FIELDS}
+    plain = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in fields.items()}
+    return {"fields": plain, "children": children}
+
+
+def _record_version(
+    notification: Notification, case: Case, *, actor: User | None, reason: str = ""
+) -> NotificationVersion:
+    number = (notification.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return NotificationVersion.objects.create(
+        notification=notification,
+        number=number,
+        content=_content(notification, case),
+        reason=reason,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+
+
+def notification_correct(
+    *,
+    actor: User,
+    case: Case,
+    version: int | None,
+    fields: dict[str, Any],
+    children: Sequence[ChildInput],
+    reason: str,
+    request: HttpRequest | None = None,
+) -> NotificationVersion:
+    """Correct a notification already sent to the Panel (issue "Prove it holds", defect 8).
+
+    The Panel must read what it was notified, so a sent notification is never edited in place: a correction
+    is a new, dated version, kept with who made it, when and why; the notification as first sent stays
+    readable beside it and the case page tells the Panel it was "corrected on" that date. The same rules as a
+    first save apply; a correction that changes nothing, or gives no reason, is refused."""
+    require_business_manager(actor, case)
+    require_action_stage(case, Action.CORRECT_NOTIFICATION)
+    current = Notification.objects.filter(case=case).first()
+    if current is None or current.sent_on is None:
+        raise IllegalTransition("The notification has not been sent yet: change it instead of correcting it.")
+    unknown = set(fields) - set(NOTIFICATION_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown notification fields: {', '.join(sorted(unknown))}.")
+    merged = {name: getattr(current, name) for name in NOTIFICATION_FIELDS} | fields
+    errors = _notification_errors(merged, children)
+    require_text(reason, "reason", "Say why the notification is corrected: the Panel is told", errors)
+    raise_if(errors, "There is a problem with the correction.")
+    today = timezone.localdate()
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(case=case)
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        check_version(locked.version, version, "the notification")
+        if not notification.versions.exists():
+            # Sent before versions were kept: the notification as it stands is what the Panel was sent.
+            _record_version(notification, case, actor=None)
+        before = _content(notification, case)
+        _set_fields(notification, merged)
+        require_storable(notification)
+        notification.save()
+        _write_children(case, children, today)
+        after = _content(notification, case)
+        if _comparable(after) == _comparable(before):
+            raise ValidationFailed(
+                "The correction changes nothing in the notification.",
+                field_errors={"reason": "Change what was wrong before recording a correction"},
+            )
+        corrected = _record_version(notification, case, actor=actor, reason=reason.strip())
+        require_storable(corrected)
+        locked.version += 1
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["version", "updated_at"])
+        case.version = locked.version
+        aware = merged.get("la_became_aware")
+        if aware:
+            record_case_date(actor=actor, case=case, event="la_became_aware", date=aware, request=request)
+        changed = sorted(k for k, v in after["fields"].items() if before["fields"].get(k) != v)
+        audit_record(
+            actor=actor,
+            action="notification.corrected",
+            partnership=case.partnership_id,
+            target=case,
+            # Names of what changed, never the values: they may be personal data (DESIGN.md rule 6).
+            after={
+                "version": corrected.number,
+                "fields": changed,
+                "children_changed": after["children"] != before["children"],
+            },
+            request=request,
+        )
+    return corrected
+
+
+def _comparable(content: dict[str, Any]) -> Any:
+    """A version's content with what the service derives (pseudonyms, age bands) left out."""
+    children = [{k: v for k, v in c.items() if k not in {"pseudonym", "age_band"}} for c in content["children"]]
+    return content["fields"], children
 
 
 def notification_record_sent(
@@ -311,7 +439,10 @@ def notification_record_sent(
         notification.panel_reference = panel_reference.strip()
         notification.partners_informed_on = partners_informed_on
         notification.late_reason = late_reason.strip()
+        require_storable(notification)
         notification.save(update_fields=["sent_on", "panel_reference", "partners_informed_on", "late_reason"])
+        # Defect 8: version 1 is what the Panel was sent; later changes are corrections beside it.
+        _record_version(notification, case, actor=actor)
         record_case_date(actor=actor, case=case, event="notification_sent", date=sent_on, request=request)
         if partners_informed_on:
             record_case_date(

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from cspr.audit.services import audit_record
 from cspr.cases.models import Attachment, Case, CaseState, Decision, PanelResponse, PanelSending, ReviewOption
 from cspr.cases.rules.outcomes import AGREED_OUTCOME_STAGE
-from cspr.cases.services.common import current_decision, not_in_future, raise_if, require_text
+from cspr.cases.services.common import create_storable, current_decision, not_in_future, raise_if, require_text
 from cspr.cases.state import case_transition
 from cspr.core.errors import IllegalTransition, NotFound, ValidationFailed
 from cspr.partnerships.models import User
@@ -107,7 +107,9 @@ def panel_response_record(
             field_errors={"response": "Record a challenge, with reasons"},
         )
     with transaction.atomic():
-        item = PanelResponse.objects.create(
+        item = create_storable(
+            PanelResponse,
+            "",
             case=case,
             decision=decision,
             response=response,

@@ -20,18 +20,17 @@ from cspr.audit.services import audit_record
 from cspr.cases.clocks import case_calendar, case_process
 from cspr.cases.models import Case, CaseState
 from cspr.cases.rules import publication as rules
-from cspr.cases.services.attachments import sniff_content_type
 from cspr.cases.services.common import not_in_future, raise_if, record_case_date, require_business_manager
 from cspr.cases.state import case_transition
 from cspr.core.errors import IllegalTransition, ValidationFailed
+from cspr.core.uploads import DOCX, PDF, FileKind, UploadRefused, UploadTooLarge, upload_check
 from cspr.partnerships.models import User
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
-# The final report is a document the library can read: checked by its content, not its name.
-REPORT_TYPES = {
-    "application/pdf": ".pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-}
+# The final report is a document the library can read: checked by its content, not its name, by the one
+# upload gate (cspr/core/uploads.py) before the library opens it.
+REPORT_KINDS = (PDF, DOCX)
+REPORT_REQUIREMENT = "The final report must be a PDF or a Word document (.docx)"
 
 
 def earliest_publication(case: Case, sent_on: datetime.date) -> datetime.date:
@@ -44,11 +43,10 @@ def publication_timing_error(case: Case, sent_on: datetime.date, published_on: d
     return rules.publication_timing_error(case_process(case), case_calendar(case), sent_on, published_on)
 
 
-def published_file_name(case: Case, uploaded: str) -> str:
+def published_file_name(case: Case, kind: FileKind) -> str:
     """The name the published report carries in the library: the pseudonym and the review, with the extension
-    of what was uploaded ("child-q-local-child-safeguarding-practice-review.pdf")."""
-    extension = ".docx" if uploaded.lower().endswith(".docx") else ".pdf"
-    return f"{slugify(case.pseudonym) or 'review'}-local-child-safeguarding-practice-review{extension}"
+    of the type the gate detected ("child-q-local-child-safeguarding-practice-review.pdf")."""
+    return f"{slugify(case.pseudonym) or 'review'}-local-child-safeguarding-practice-review{kind.extension}"
 
 
 def review_publish(
@@ -78,17 +76,17 @@ def review_publish(
             f"'{CaseState(case.state).label}'."
         )
     errors: dict[str, str] = {}
-    file_name = (file_name or "").strip().replace("/", "_").replace("\\", "_")[:255]
-    if not data:
-        errors["file"] = "Select the final report"
-    elif len(data) > MAX_REPORT_BYTES:
-        errors["file"] = "The final report must be smaller than 20MB"
-    else:
-        content_type = sniff_content_type(data, file_name or "report")
-        if content_type not in REPORT_TYPES:
-            errors["file"] = "The final report must be a PDF or a Word document (.docx)"
-        elif not file_name.lower().endswith(REPORT_TYPES[content_type]):
-            file_name = f"{file_name or case.reference}{REPORT_TYPES[content_type]}"
+    checked = None
+    too_large = False
+    try:
+        # Before the library reads a byte of it: the zip-bomb .docx that grew the server to 8 GB stops here.
+        checked = upload_check(
+            name=file_name, data=data, accept=REPORT_KINDS, max_bytes=MAX_REPORT_BYTES,
+            requirement=REPORT_REQUIREMENT, missing="Select the final report",
+        )  # fmt: skip
+    except UploadRefused as exc:
+        errors["file"] = exc.message
+        too_large = isinstance(exc, UploadTooLarge)
     if sent_to_panel_on is None:
         errors["sent_to_panel_on"] = "Enter the date the report was sent to the Panel and the Secretary of State"
     if published_on is None:
@@ -103,8 +101,10 @@ def review_publish(
         errors["reviewer"] = "Enter the name of the reviewer, which the published report includes"
     if not anonymised:
         errors["anonymised"] = "Confirm that the report is anonymised so that publishing it harms no child"
+    if too_large:  # 413 on the API
+        raise UploadTooLarge("There is a problem with publishing the review.", reason="too_large", field_errors=errors)
     raise_if(errors, "There is a problem with publishing the review.")
-    assert sent_to_panel_on is not None and published_on is not None
+    assert sent_to_panel_on is not None and published_on is not None and checked is not None
     title = (title or "").strip() or f"{case.pseudonym}: local child safeguarding practice review"
     with transaction.atomic():
         # The library first: a file it cannot read is refused before anything about the case changes.
@@ -115,8 +115,8 @@ def review_publish(
                 case_id=case.pk,
                 # The public library shows a report's file name: one made here, never the uploaded file's own
                 # name, which may carry the child's real name or date of birth.
-                file_name=published_file_name(case, file_name),
-                data=data,
+                file_name=published_file_name(case, checked.kind),
+                data=checked.data,
                 title=title,
                 child=case.pseudonym,
                 review_type="lcspr",

@@ -29,10 +29,12 @@ from cspr.cases.models import (
 from cspr.cases.rules.regulation11 import ANSWERS, CIRCUMSTANCES, CRITERIA, criterion_reasons_error
 from cspr.cases.services.common import (
     check_version,
+    create_storable,
     not_in_future,
     raise_if,
     record_case_date,
     require_business_manager,
+    require_storable,
     require_text,
 )
 from cspr.cases.state import case_transition
@@ -117,6 +119,7 @@ def rapid_review_update(
             rr.criteria = {**(rr.criteria or {}), **clean_criteria}
         rr.version += 1
         rr.updated_at = timezone.now()
+        require_storable(rr)
         rr.save()
         changed = sorted(n for n in sections if before[n] != getattr(rr, n))
         audit_record(
@@ -209,7 +212,9 @@ def agency_request_create(
     raise_if(errors, "There is a problem with the request.")
     assert due_date is not None
     with transaction.atomic():
-        agency_request = AgencyRequest.objects.create(
+        agency_request = create_storable(
+            AgencyRequest,
+            "",
             case=case,
             organisation=organisation,
             contributor=contributor,
@@ -266,6 +271,7 @@ def agency_request_respond(
         locked.response = response.strip()
         locked.status = AgencyRequest.Status.ANSWERED
         locked.responded_at = timezone.now()
+        require_storable(locked)
         locked.save(update_fields=["response", "status", "responded_at"])
         audit_record(
             actor=actor,
@@ -408,8 +414,14 @@ def episode_add(
     _open_for_editing(case)
     _validate_episode(date=date, agency=agency, what_happened=what_happened)
     with transaction.atomic():
-        episode = Episode.objects.create(
-            case=case, date=date, agency=agency.strip(), what_happened=what_happened.strip(), analysis=analysis.strip()
+        episode = create_storable(
+            Episode,
+            "",
+            case=case,
+            date=date,
+            agency=agency.strip(),
+            what_happened=what_happened.strip(),
+            analysis=analysis.strip(),
         )
         audit_record(
             actor=actor,
@@ -435,8 +447,8 @@ def immediate_action_add(
     _open_for_editing(case)
     _validate_immediate_action(action=action, by_whom=by_whom, done_on=done_on)
     with transaction.atomic():
-        item = ImmediateAction.objects.create(
-            case=case, action=action.strip(), by_whom=by_whom.strip(), done_on=done_on
+        item = create_storable(
+            ImmediateAction, "", case=case, action=action.strip(), by_whom=by_whom.strip(), done_on=done_on
         )
         audit_record(
             actor=actor,
@@ -499,6 +511,7 @@ def _correct(item: Episode | ImmediateAction, version: str | None, what: str, ne
     changed = sorted(name for name, value in new.items() if getattr(item, name) != value)
     for name, value in new.items():
         setattr(item, name, value)
+    require_storable(item)
     item.save(update_fields=list(new))
     return changed
 

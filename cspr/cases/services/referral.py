@@ -12,10 +12,12 @@ from cspr.audit.services import audit_record
 from cspr.cases.clocks import clocks_recompute
 from cspr.cases.models import Case, CaseState, Notification, Referral
 from cspr.cases.services.common import (
+    create_storable,
     not_in_future,
     raise_if,
     require_action_stage,
     require_business_manager,
+    require_storable,
     require_text,
 )
 from cspr.cases.services.notification import next_pseudonym, next_reference
@@ -56,7 +58,9 @@ def referral_submit(
         ).first()
     with transaction.atomic():
         today = timezone.localdate()
-        case = Case.objects.create(
+        case = create_storable(
+            Case,
+            "",
             partnership=partnership,
             reference=next_reference(partnership, today.year),
             pseudonym=next_pseudonym(partnership),
@@ -64,7 +68,9 @@ def referral_submit(
             summary=what_happened.strip()[:2000],
             created_by=actor,
         )
-        Referral.objects.create(
+        create_storable(
+            Referral,
+            "",
             case=case,
             referred_by=actor,
             referring_organisation=organisation,
@@ -112,6 +118,7 @@ def referral_screen(*, actor: User, case: Case, outcome: str, reasons: str, requ
         referral.outcome_reasons = reasons.strip()
         referral.screened_by = actor
         referral.screened_at = timezone.now()
+        require_storable(referral)
         referral.save(update_fields=["outcome", "outcome_reasons", "screened_by", "screened_at"])
         audit_record(
             actor=actor,

@@ -17,6 +17,7 @@ from cspr.cases.forms import (
 )
 from cspr.cases.services.rr_audit import CHECKLIST, SCORES
 from cspr.core.errors import NotFound
+from cspr.core.pagination import paginate
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
@@ -58,11 +59,13 @@ def rr_audit_list(request: AuthedRequest) -> HttpResponse:
 
         if run_service(request, form, call, "The sample has been drawn. Score each rapid review."):
             return redirect("cases:rr_audit", result["audit"].pk)
+    # DESIGN.md rule 8: the list is bounded, and reads only what it shows (the overall comment is encrypted).
+    listed = audits.only("pk", "period_start", "period_end", "completed_at", "created_at", "partnership__name")
     return render(
         request,
         "cases/rr_audits.html",
         {
-            "audits": audits,
+            "audits": paginate(request, listed.order_by("-created_at", "-pk"), noun="audit"),
             "form": form if managed else None,
             "page_has_errors": bool(form.errors),
             **draft_context(request, form),

@@ -18,6 +18,7 @@ from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
 from cspr.cases.views.common import get_case
 from cspr.cases.visibility import case_policy
 from cspr.core.errors import NotFound
+from cspr.core.pagination import paginate
 from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
 from cspr.partnerships.types import AuthedRequest
@@ -27,19 +28,43 @@ from cspr.partnerships.types import AuthedRequest
 
 @login_required
 def case_list(request: AuthedRequest) -> HttpResponse:
-    cases = selectors.cases_for_user(user=request.user).order_by("-created_at")
+    """The cases the reader may see, the requests addressed to them and their referrals: each a page at a time
+    (DESIGN.md rule 8: lists are bounded), each with its own ``?<list>_page=`` so moving through one leaves the
+    others where they were. Each list reads only the columns it shows: references, pseudonyms, names of
+    partnerships and agencies, dates and stages; nothing encrypted is read, so nothing is decrypted (rule 6:
+    lists show pseudonyms)."""
     access = access_for(request.user)
+    cases = (
+        selectors.cases_for_user(user=request.user)
+        .only("pk", "reference", "pseudonym", "state", "created_at", "partnership__name")
+        .order_by("-created_at", "-pk")
+    )
+    requests = (
+        selectors.agency_requests_for_contributor(user=request.user)
+        .select_related(None)
+        .select_related("case", "organisation")
+        .only("pk", "due_date", "status", "case__reference", "case__pseudonym", "organisation__name")
+    )
+    referrals = (
+        selectors.referrals_by_user(user=request.user)
+        .only("pk", "created_at", "outcome", "case__reference", "case__partnership__name")
+        .order_by("-created_at", "-pk")
+    )
     return render(
         request,
         "cases/list.html",
         {
-            "cases": cases,
+            "cases": paginate(request, cases, noun="case"),
             "can_refer": any(
                 access.has_role(p, Role.BUSINESS_MANAGER, Role.AGENCY_CONTRIBUTOR) for p in access.partnership_ids()
             ),
             "can_notify": any(access.has_role(p, Role.BUSINESS_MANAGER) for p in access.partnership_ids()),
-            "requests": selectors.agency_requests_for_contributor(user=request.user),
-            "referrals": selectors.referrals_by_user(user=request.user),
+            "requests": paginate(
+                request, requests, noun="request", label="Pages of requests addressed to you", param="requests_page"
+            ),
+            "referrals": paginate(
+                request, referrals, noun="referral", label="Pages of your referrals", param="referrals_page"
+            ),
         },
     )
 
@@ -103,13 +128,23 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def case_audit(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """The case's audit trail, newest first, a page at a time: every event stays reachable however long the
+    trail grows (DESIGN.md rule 8: lists are bounded). Only the page's events are read, and their details
+    (encrypted) decrypted."""
     case = get_case(request, case_id)
     try:
-        events = selectors.case_audit_trail(user=request.user, case=case)[:500]
+        trail = selectors.case_audit_trail(user=request.user, case=case)
     except NotFound:
         raise Http404 from None
-    # The trail names who did what to the case: reading it is a read of case data, audited like the others.
+    # The trail names who did what to the case: reading it is a read of case data, audited like the others
+    # (recorded before the page is counted, so the count and the rows agree and this view is the newest).
     selectors.case_read_record(user=request.user, case=case, page="audit", request=request)
+    events = paginate(
+        request,
+        trail.only("pk", "seq", "occurred_at", "action", "changes", "actor__full_name"),
+        noun="event",
+        label="Pages of the audit trail",
+    )
     return render(request, "cases/audit.html", {"case": case, "events": events})
 
 

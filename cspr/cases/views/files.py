@@ -21,6 +21,7 @@ from cspr.cases.models import (
 )
 from cspr.cases.views.common import action_view, get_case
 from cspr.cases.visibility import Action, case_policy
+from cspr.core import uploads
 from cspr.partnerships.types import AuthedRequest
 from cspr.web.forms import form_page, run_service
 
@@ -49,10 +50,20 @@ def document_download(request: AuthedRequest, case_id: int, kind: str, fmt: str)
     )
 
 
+def refuse_cut_off_upload(request: AuthedRequest, form: forms.Form, limit: int) -> bool:
+    """The body was stopped while it streamed in (larger than any upload may be): say so on the file field,
+    keeping what was typed before it, instead of "Select a file". True if it was."""
+    if request.method != "POST" or not uploads.upload_cut_off(request):
+        return False
+    form.is_valid()
+    form.errors["file"] = form.error_class([f"The selected file must be smaller than {uploads.megabytes(limit)}"])
+    return True
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label="Upload a file",
-        help_text="A PDF, Word document, PNG, JPEG or plain text file, smaller than 10MB.",
+        help_text="A PDF, Word document, PNG, JPEG or plain text file, smaller than 10MB, without macros.",
         error_messages={"required": "Select a file"},
     )
     description = forms.CharField(label="What is it?", required=False, max_length=500)
@@ -61,6 +72,12 @@ class AttachmentForm(forms.Form):
 @action_view(Action.ATTACH_FILE)
 def attachment_new(request: AuthedRequest, case: Case) -> HttpResponse:
     form = AttachmentForm(request.POST or None, request.FILES or None)
+    limit = services.attachments.MAX_ATTACHMENT_BYTES
+    if refuse_cut_off_upload(request, form, limit):
+        return form_page(
+            request, form=form, case=case, title="Attach a file to the notification", submit="Attach file",
+            multipart=True, status=413,
+        )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(services.attachments.MAX_ATTACHMENT_BYTES + 1)
@@ -96,7 +113,8 @@ def attachment_download(request: AuthedRequest, case_id: int, attachment_id: int
 def review_publish(request: AuthedRequest, case: Case) -> HttpResponse:
     """Publish the local review's final report: the service checks the dates, the file and the declaration."""
     form = PublicationForm(request.POST or None, request.FILES or None, initial={"published_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    cut_off = refuse_cut_off_upload(request, form, services.publication.MAX_REPORT_BYTES)
+    if request.method == "POST" and not cut_off and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(services.publication.MAX_REPORT_BYTES + 1)
         fields = {k: v for k, v in form.cleaned_data.items() if k != "file"}
@@ -118,4 +136,5 @@ def review_publish(request: AuthedRequest, case: Case) -> HttpResponse:
         intro="Record a publication that has happened: the report goes into the public library, with the "
         "partnership as publisher, and the case is marked as published.",
         multipart=True,
+        status=413 if cut_off else 200,
     )

@@ -16,6 +16,7 @@ from cspr.cases.clocks import clock_rows
 from cspr.cases.forms import (
     ChildForm,
     NewNotificationForm,
+    NotificationCorrectionForm,
     NotificationForm,
     NotificationSentForm,
 )
@@ -170,6 +171,60 @@ def notification_edit(request: AuthedRequest, case: Case) -> HttpResponse:
             "child_slots": [(f, i == 0 or _child_slot_used(f)) for i, f in enumerate(child_forms)],
             "eligibility": eligibility,
             "clocks": [c for c in clock_rows(case) if c["id"] in {"notify-panel", "inform-partners"}],
+            "page_has_errors": bool(form.errors) or any(f.errors for f in child_forms),
+            **drafts,
+        },
+    )
+
+
+@action_view(Action.CORRECT_NOTIFICATION)
+def notification_correct(request: AuthedRequest, case: Case) -> HttpResponse:
+    """Correct a notification already sent to the Panel (defect 8): the form starts from what was sent, and
+    saving keeps it as a new, dated version with the reason, which the Panel is shown beside the original."""
+    notification = Notification.objects.filter(case=case).first()
+    if notification is None:
+        raise Http404
+    initial: dict[str, Any] = {
+        name: getattr(notification, name)
+        for name in NotificationCorrectionForm.base_fields
+        if name not in {"version", "reason"}
+    }
+    initial["in_area"] = "" if notification.in_area is None else ("yes" if notification.in_area else "no")
+    initial["version"] = case.version
+    form = NotificationCorrectionForm(request.POST or None, initial=initial)
+    child_forms = _child_forms(request, case)
+    drafts = draft_context(request, form, *child_forms)  # DESIGN.md rule 5: a long form keeps what was typed
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in child_forms):
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "reason"}}
+        filled = [f for f in child_forms if f.cleaned_data.get("name") or f.cleaned_data.get("date_of_birth")]
+        children = [cast(ChildInput, dict(f.cleaned_data)) for f in filled]
+        ok = run_service(
+            request,
+            form,
+            lambda: services.notification_correct(
+                actor=request.user,
+                case=case,
+                version=form.cleaned_data["version"],
+                fields=fields,
+                children=children,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            ),
+            "The correction has been recorded. The Panel sees it beside the notification as first sent.",
+            place_errors=lambda exc: _place_notification_errors(exc, form, filled),
+        )
+        if ok:
+            return redirect("cases:detail", case.pk)
+    selectors.case_read_record(user=request.user, case=case, page="notification", request=request)
+    return render(
+        request,
+        "cases/notification.html",
+        {
+            "correcting": True,
+            "case": case,
+            "form": form,
+            "child_forms": child_forms,
+            "child_slots": [(f, i == 0 or _child_slot_used(f)) for i, f in enumerate(child_forms)],
             "page_has_errors": bool(form.errors) or any(f.errors for f in child_forms),
             **drafts,
         },

@@ -19,6 +19,7 @@ from cspr.cases.models import (
 from cspr.cases.services.notification import AGE_BANDS
 from cspr.cases.views.common import action_view, states_for_filter
 from cspr.cases.visibility import Action
+from cspr.core.pagination import paginate
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.selectors import access_for
 from cspr.partnerships.types import AuthedRequest
@@ -44,12 +45,16 @@ def panel_response(request: AuthedRequest, case: Case) -> HttpResponse:
 
 @login_required
 def panel_inbox(request: AuthedRequest) -> HttpResponse:
+    """What was sent to the Panel from every partnership, filtered, a page at a time with the filters kept in
+    each page's link (DESIGN.md rule 8: lists are bounded; at national scale the inbox holds thousands of
+    cases). The page reads only the columns it shows, so it decrypts nothing (``selectors.panel_inbox_rows``),
+    and the partnership filter's choices are two columns of each partnership."""
     if not access_for(request.user).is_panel:
         raise Http404
     form = PanelFilterForm(request.GET or None)
     # The filter's choices are read when the page is: ChoiceFields (the form declares them so).
     choices = {
-        "partnership": [("", "Any")] + [(p.slug, p.name) for p in Partnership.objects.all()],
+        "partnership": [("", "Any"), *Partnership.objects.order_by("name").values_list("slug", "name")],
         "age_band": [("", "Any"), *AGE_BANDS],
         "state": states_for_filter(),
     }
@@ -60,5 +65,5 @@ def panel_inbox(request: AuthedRequest) -> HttpResponse:
     filters = selectors.PanelFilters()
     if form.is_valid():
         filters = selectors.PanelFilters(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
-    cases = selectors.panel_cases(user=request.user, filters=filters)
-    return render(request, "cases/panel_inbox.html", {"cases": cases, "form": form})
+    cases = selectors.panel_inbox_rows(selectors.panel_cases(user=request.user, filters=filters))
+    return render(request, "cases/panel_inbox.html", {"cases": paginate(request, cases, noun="case"), "form": form})
