@@ -33,9 +33,11 @@ run: install
 
 # The whole suite on the database DATABASE_URL names, or on SQLite when it is unset.
 # (.ci/run calls this twice: once on SQLite, once on PostgreSQL.)
+# One pytest-xdist worker per core (TEST_WORKERS=0 runs in one process): each worker has its own test database.
+TEST_WORKERS ?= auto
 test: install
 	@echo "Database: $${DATABASE_URL:-SQLite (embedded)}"
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check cspr tests bench

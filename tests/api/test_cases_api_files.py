@@ -394,7 +394,18 @@ def test_a_100mb_body_is_refused_413_without_being_read_in_full(chain, apis, med
         "HTTP_AUTHORIZATION": f"Bearer {apis['manager'].token}",
     }
     statuses: list[str] = []
-    answer = b"".join(WSGIHandler()(environ, lambda status, headers, exc_info=None: statuses.append(status)))
+    # As Django's test client does: a request's start and end must not close the test's own database
+    # connection (on PostgreSQL, with connection health checks, the next query would fail).
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        answer = b"".join(WSGIHandler()(environ, lambda status, headers, exc_info=None: statuses.append(status)))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert statuses[0].startswith("413"), (statuses, answer[:300])
     assert json.loads(answer)["field_errors"]["file"] == "The selected file must be smaller than 10MB"
     limit = settings.CSPR_UPLOAD_MAX_BYTES
