@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -59,11 +62,44 @@ def _second_factor_missing(user: User | AnonymousUser) -> bool:
     return callable(is_verified) and not is_verified()
 
 
+# One request asks "what may this person reach" from the page, its policy, its next steps and its home
+# panels: the home page read the memberships five times. Within a request (AccessCacheMiddleware opens the
+# scope) the answer is read once per person; any membership write in the request clears it (forget_access), and
+# outside a request (commands, tests, tasks) nothing is kept, so no answer outlives the request it was read in.
+_request_access: ContextVar[dict[int, Access] | None] = ContextVar("cspr_request_access", default=None)
+
+
+@contextmanager
+def access_cache() -> Iterator[None]:
+    """Keep each person's access for the length of the block (one request)."""
+    token = _request_access.set({})
+    try:
+        yield
+    finally:
+        _request_access.reset(token)
+
+
+def forget_access() -> None:
+    """A membership changed: the next question in this request reads the memberships again."""
+    cache = _request_access.get()
+    if cache is not None:
+        cache.clear()
+
+
 def access_for(user: Viewer) -> Access:
     """What ``user`` may reach. A half signed-in user (password only) reaches what an anonymous visitor does:
     a second wall behind TwoFactorRequiredMiddleware, so a page left open to them leaks nothing."""
     if user is None or not user.is_authenticated or not user.is_active or _second_factor_missing(user):
         return Access(user_id=None)
+    cache = _request_access.get()
+    if cache is not None:
+        if user.pk not in cache:
+            cache[user.pk] = _read_access(user)
+        return cache[user.pk]
+    return _read_access(user)
+
+
+def _read_access(user: User) -> Access:
     by_partnership: dict[int, set[Role]] = {}
     national: set[Role] = set()
     organisations: set[int] = set()

@@ -29,7 +29,7 @@ from cspr.partnerships.models import (
     User,
 )
 from cspr.partnerships.roles import NATIONAL_ROLES, PEOPLE_ADMIN_ROLES, Role
-from cspr.partnerships.selectors import access_for
+from cspr.partnerships.selectors import access_for, forget_access
 
 INVITATION_VALID_DAYS = 7
 
@@ -238,6 +238,7 @@ def invitation_accept(*, token: str, password: str, request: HttpRequest | None 
                 )
         except IntegrityError:
             raise ValidationFailed("You already hold this role.") from None
+        forget_access()  # the new role counts from the next question in this request
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         audit_record(
@@ -304,6 +305,7 @@ def membership_add(
                 )
         except IntegrityError:
             raise ValidationFailed("That person already has this role.") from None
+        forget_access()  # the new role counts from the next question in this request
         audit_record(
             actor=actor,
             action="membership.added",
@@ -327,6 +329,7 @@ def membership_remove(*, actor: User, membership: Membership, request: HttpReque
             raise ValidationFailed("That role was already removed.")
         locked.removed_at = timezone.now()
         locked.save(update_fields=["removed_at"])
+        forget_access()  # the removed role stops counting at once, in this request too
         audit_record(
             actor=actor,
             action="membership.removed",

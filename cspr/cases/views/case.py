@@ -78,6 +78,7 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     policy = case_policy(user=request.user, case=case)
     whole = policy.sees_local_detail
     notification = Notification.objects.filter(case=case).first()
+    children = list(case.children.all())  # read once: eligibility and the children's section both use them
     rr = policy.rapid_review()
     decisions = policy.decisions()
     similar = []
@@ -104,8 +105,8 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
             **policy.flags(),
             "referral": Referral.objects.filter(case=case).first() if whole else None,
             "notification": notification,
-            "eligibility": assess(notification, list(case.children.all())) if notification else None,
-            "children": case.children.all() if whole else [],
+            "eligibility": assess(notification, children) if notification else None,
+            "children": children if whole else [],
             "rr": rr,
             "criteria": CRITERIA,
             "circumstances": CIRCUMSTANCES,
