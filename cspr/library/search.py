@@ -180,7 +180,7 @@ def passage_query(query: SearchQuery) -> SearchQuery:
 # ``{ids}`` is the SQL choosing the reports (a subquery, or every report when migration 0005 fills the index).
 def _document_parts(ids: str) -> str:
     return (
-        "SELECT report_id, position, CASE WHEN heading <> '' AND heading IS DISTINCT FROM "  # noqa: S608 -- constant SQL; every value is a parameter
+        "SELECT report_id, position, CASE WHEN heading <> '' AND heading IS DISTINCT FROM "  # noqa: S608 -- constant SQL; every value is a parameter  # nosec B608
         "LAG(heading) OVER (PARTITION BY report_id ORDER BY position) THEN heading || ' ' ELSE '' END || text AS part "
         f"FROM library_passage WHERE report_id IN ({ids})"
     )
@@ -189,7 +189,7 @@ def _document_parts(ids: str) -> str:
 def sqlite_index_reports_sql(ids: str) -> str:
     """INSERT the report-level FTS5 rows of the chosen reports (which must have none yet)."""
     return (
-        "INSERT INTO library_report_fts(rowid, title, body) SELECT r.id, r.title, d.body FROM library_report r "  # noqa: S608 -- constant SQL; every value is a parameter
+        "INSERT INTO library_report_fts(rowid, title, body) SELECT r.id, r.title, d.body FROM library_report r "  # noqa: S608 -- constant SQL; every value is a parameter  # nosec B608
         f"JOIN (SELECT report_id, group_concat(part, '{SQLITE_PASSAGE_BREAK}') AS body FROM "
         f"(SELECT report_id, part FROM ({_document_parts(ids)}) ORDER BY report_id, position) GROUP BY report_id) d "
         "ON d.report_id = r.id"
@@ -199,7 +199,7 @@ def sqlite_index_reports_sql(ids: str) -> str:
 def postgres_index_reports_sql(ids: str) -> str:
     """UPDATE the report-level tsvector of the chosen reports that have passages."""
     return (
-        "UPDATE library_report r SET search_document = setweight(to_tsvector('english', r.title), 'A') || "  # noqa: S608 -- constant SQL; every value is a parameter
+        "UPDATE library_report r SET search_document = setweight(to_tsvector('english', r.title), 'A') || "  # noqa: S608 -- constant SQL; every value is a parameter  # nosec B608
         "setweight(to_tsvector('english', d.body), 'B') "
         f"FROM (SELECT report_id, string_agg(part, '{POSTGRES_PASSAGE_BREAK}' ORDER BY position) AS body "
         f"FROM ({_document_parts(ids)}) parts GROUP BY report_id) d WHERE d.report_id = r.id"
@@ -245,7 +245,7 @@ class SearchBackend(ABC):
         if not query:
             return []
         sql, params = self.matches_sql(query)
-        sql = f"SELECT report_id, score FROM ({sql}) m ORDER BY score DESC, report_id"  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter
+        sql = f"SELECT report_id, score FROM ({sql}) m ORDER BY score DESC, report_id"  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter  # nosec B608
         if limit is not None:
             sql += " LIMIT %s"
             params = [*params, limit]

@@ -191,7 +191,7 @@ def _facet_selects(with_facets: bool) -> tuple[list[str], list[Any]]:
     if not with_facets:
         return [], []
     selects = [
-        f"SELECT '{name}', CAST({name} AS TEXT), NULL, COUNT(*), NULL, NULL FROM s "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter
+        f"SELECT '{name}', CAST({name} AS TEXT), NULL, COUNT(*), NULL, NULL FROM s "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter  # nosec B608
         f"WHERE {name} IS NOT NULL{'' if name == 'year' else f" AND {name} <> ''"} GROUP BY {name}"
         for name in FACET_FIELDS
     ]
@@ -220,7 +220,7 @@ def _search_sql(
     params: list[Any] = []
     if matches is None:
         s = (
-            "SELECT library_report.id, library_report.year, library_report.nation, library_report.review_type, "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter
+            "SELECT library_report.id, library_report.year, library_report.nation, library_report.review_type, "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter  # nosec B608
             f"library_report.age_band, library_report.harm FROM library_report WHERE {where_sql}"
         )
         params += where_params
@@ -231,7 +231,7 @@ def _search_sql(
     else:
         match_sql, match_params = matches
         s = (
-            "SELECT library_report.id, library_report.year, library_report.nation, library_report.review_type, "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter
+            "SELECT library_report.id, library_report.year, library_report.nation, library_report.review_type, "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter  # nosec B608
             f"library_report.age_band, library_report.harm, m.score AS rank FROM ({match_sql}) m "
             f"JOIN library_report ON library_report.id = m.report_id WHERE {where_sql}"
         )

@@ -20,7 +20,7 @@ from cspr.partnerships import services
 from cspr.partnerships.models import Membership, Organisation, Partnership, User
 from cspr.partnerships.roles import Role
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # nosec B105 # the printed demo sign-in; `cspr demo` is refused in production
 DEMO_DOMAIN = "demo.cspr.test"
 
 
