@@ -233,6 +233,29 @@ def _northshire(p: Partnership) -> None:
         what_happened="New birth visit; mother alone; no questions about other adults.",
         analysis="A missed chance to ask about men in the household.",
     )
+    # The notification was corrected after it was sent (a new dated version the Panel is told about; the
+    # notification as first sent stays readable beside it).
+    c.refresh_from_db()
+    services.notification_correct(
+        actor=m,
+        case=c,
+        version=c.version,
+        fields={"description": "An infant suffered a skull fracture while in the care of the mother's new partner."},
+        children=[
+            {
+                "name": child.name,
+                "other_names": child.other_names,
+                "date_of_birth": child.date_of_birth,
+                "sex": child.sex,
+                "ethnicity": child.ethnicity,
+                "disability": child.disability,
+                "legal_status": child.legal_status,
+                "la_of_residence": child.la_of_residence,
+            }
+            for child in c.children.all()
+        ],
+        reason="The hospital's second scan found a skull fracture, not a bruise.",
+    )
     services.immediate_action_add(
         actor=m,
         case=c,
