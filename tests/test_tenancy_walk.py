@@ -86,6 +86,8 @@ RULES: dict[str, Rule] = {
     "api/v1/docs": Rule("public", _p("/api/v1/docs")),
     "api/v1/me": Rule("api", _p("/api/v1/me")),
     "api/v1/cases/": Rule("api", _p("/api/v1/cases/")),
+    # Any other path under the API answers a JSON 404 (cspr/api/api.py), never another partnership's data.
+    "api/v1/^(?P<rest>.*)$": Rule("public", _p("/api/v1/nothing-here")),
 }
 
 # Rules contributed by apps that register their own URLs (kept beside their tests). Imported unconditionally: a

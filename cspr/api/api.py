@@ -7,16 +7,23 @@ pages. Service errors become JSON with the same messages people see on the pages
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.datastructures import MultiValueDict
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from cspr.api.auth import TokenAuth
+from cspr.cases.api.schemas import ErrorOut
 from cspr.core.errors import (
     IllegalTransition,
     NotAllowed,
@@ -77,12 +84,124 @@ class CheckedParser(Parser):
 
 _TOO_LARGE = "The request is too large: a body may be at most 10 MB. Send large files as attachments, one at a time."
 
-api = NinjaAPI(
+# The largest id a database column holds (a signed 64-bit integer): a path id beyond it names nothing, and asking
+# the database for it overflows (a 500 on SQLite and PostgreSQL alike).
+_MAX_ID = 2**63 - 1
+_NOT_FOUND = "There is nothing at this address in the API. The operations are listed at /api/v1/docs."
+
+# What each refusal means, for the OpenAPI document: every operation lists those it can answer, each with ErrorOut.
+_REFUSALS = {
+    400: "The request could not be read (a body that is not JSON, or a refusal with no more specific status).",
+    401: "No valid bearer token was sent.",
+    403: "Your role may not do this.",
+    404: "Not there, or not yours to see.",
+    405: "Not a method this address answers.",
+    409: "Someone saved first, or the case is not at that step.",
+    413: "The request is too large.",
+    422: "A value broke a rule: field_errors names each field.",
+    429: "Too many attempts; wait and try again.",
+}
+
+
+def _refusal(status: int, detail: str, field_errors: dict[str, str] | None = None) -> HttpResponse:
+    """An error answer in ErrorOut's shape, for the paths that never reach an operation (no request to render)."""
+    body = json.dumps({"detail": detail, "field_errors": field_errors or {}})
+    return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+
+
+def _json_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Every refusal under /api/v1/ is JSON in ErrorOut's shape (issue "Prove it holds", defect 9): a path id no
+    column can hold is a 404 before the database is asked, and the bare answers Django and Ninja give outside
+    the operations (405 for a method the address does not answer) are rewritten with the same status."""
+
+    @wraps(view)
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if any(isinstance(value, int) and value > _MAX_ID for value in kwargs.values()):
+            return _refusal(404, _NOT_FOUND)
+        response = view(request, *args, **kwargs)
+        if response.status_code < 400 or "json" in response.get("Content-Type", ""):
+            return response
+        if response.status_code == 405:
+            allowed = response.get("Allow", "")
+            refusal = _refusal(405, f"This address does not answer {request.method}; it answers {allowed}.")
+            refusal["Allow"] = allowed
+            return refusal
+        return _refusal(response.status_code, _REFUSALS.get(response.status_code, "The request was refused."))
+
+    return answer
+
+
+@csrf_exempt
+def _nothing_here(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any address under /api/v1/ that no operation matches, a non-integer id included (/api/v1/cases/abc):
+    a JSON 404, never the site's HTML page."""
+    return _refusal(404, _NOT_FOUND)
+
+
+def _document_refusals(document: OpenAPISchema) -> None:
+    """Each operation lists every refusal it can answer, all with the one ErrorOut schema: 401 where a token is
+    checked, 400, 413 and 422 where a body is read, 422 where the address or query is validated, 404 where the
+    path names a record. The routers add what only they know (403 and 409 for the case workflow)."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    schemes = document["components"].get("securitySchemes", {})
+    optional_schemes = {name for name, scheme in schemes.items() if name.startswith("Optional")}
+    for item in document["paths"].values():
+        for operation in item.values():
+            security = operation.get("security") or []
+            if any(set(s) & optional_schemes for s in security):
+                # A token is read if sent and the operation answers anonymously without one (the library).
+                operation["security"] = [{"TokenAuth": []}, {}]
+            parameters = operation.get("parameters", [])
+            statuses = set()
+            if operation.get("security"):
+                statuses.add(401)
+            if "requestBody" in operation:
+                statuses |= {400, 413, 422}
+            if parameters:
+                statuses |= {400, 422}
+            if any(p.get("in") == "path" for p in parameters):
+                statuses.add(404)
+            responses = operation.setdefault("responses", {})
+            declared = {int(code) for code in responses}
+            for status in sorted(statuses - declared):
+                responses[status] = {"description": _REFUSALS[status], "content": content}
+            for code, response in responses.items():
+                if int(code) >= 400:
+                    response["content"] = content
+                    if response.get("description") in {None, "", "Error"} or int(code) in _REFUSALS:
+                        response["description"] = _REFUSALS.get(int(code), response.get("description", ""))
+    for name in optional_schemes:
+        schemes.pop(name, None)
+
+
+class CheckedAPI(NinjaAPI):
+    """The NinjaAPI with JSON refusals everywhere under /api/v1/ and every refusal documented."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_errors(pattern.callback)
+        urls.append(re_path(r"^(?P<rest>.*)$", _nothing_here, name="nothing-here"))
+        return urls
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        _document_refusals(document)
+        return document
+
+
+api = CheckedAPI(
     title="Child safeguarding practice reviews API",
     version="1",
     description=(
         "Every operation acts as the owner of the bearer token, with their memberships: a record outside them "
-        "is reported as not found. Create a token on the 'Your account' page."
+        "is reported as not found. Create a token on the 'Your account' page. Every refusal is JSON with a "
+        "'detail' and 'field_errors' (the ErrorOut schema), with the statuses each operation lists."
     ),
     auth=TokenAuth(),
     urls_namespace="api",
@@ -90,9 +209,31 @@ api = NinjaAPI(
 )
 
 
-class ErrorOut(Schema):
-    detail: str
+def _field_name(loc: list[Any]) -> str:
+    """Ninja's error location as the field's name in what was sent: ("body", "payload", "children", 0, "name")
+    is "children.0.name", ("query", "limit") is "limit"."""
+    parts = [str(p) for p in loc]
+    if parts[:1] == ["body"]:
+        parts = parts[2:] or parts[1:]
+    elif parts[:1] in (["query"], ["path"], ["header"], ["cookie"]):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """A body or parameter of the wrong shape: Ninja's list of {loc, msg, type} stays in ``detail`` (what clients
+    read today) and each message is also under its field's name in ``field_errors``, as a service's 422 is."""
     field_errors: dict[str, str] = {}
+    for error in exc.errors:
+        field_errors.setdefault(_field_name(list(error.get("loc", []))), str(error.get("msg", "Not valid.")))
+    detail = [{k: v for k, v in e.items() if k in {"loc", "msg", "type"}} for e in exc.errors]
+    return api.create_response(request, {"detail": detail, "field_errors": field_errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or _NOT_FOUND, "field_errors": {}}, status=404)
 
 
 @api.exception_handler(ServiceError)
@@ -122,7 +263,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return service_error(request, cause)
     if isinstance(cause, RequestDataTooBig):
         return request_too_big(request, cause)
-    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    return api.create_response(request, {"detail": exc.message, "field_errors": {}}, status=exc.status_code)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -1,19 +1,45 @@
 """Library operations in /api/v1/library (mounted by cspr/api/api.py).
 
-Search and report records are public, like the search page: no token is needed. The same selectors as
-the pages, so the API shows exactly what the page shows.
+Search and report records are public, like the search page: no token is needed. A bearer token, when sent,
+is checked and the search and records are those its owner's pages show, their partnership's own unpublished
+reports included (issue "Prove it holds", defect 9: the token was ignored). The same selectors as the pages,
+so the API shows exactly what the page shows.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.security import HttpBearer
 
 from cspr.library import selectors
 from cspr.library.search import plain_snippet
 from cspr.library.taxonomy import theme_labels
+from cspr.partnerships.models import User
+from cspr.partnerships.services import api_token_authenticate
 
-router = Router(tags=["library"])
+
+class OptionalTokenAuth(HttpBearer):
+    """A bearer token if one is sent (a wrong one is a 401, not quietly anonymous); without one the request is
+    whoever the session middleware made it (a two-factor session, else anonymous), as on the search page.
+    cspr/api/api.py documents it as the API's TokenAuth, optional."""
+
+    def __call__(self, request: HttpRequest) -> User | bool | None:
+        if not request.headers.get("Authorization"):
+            return True
+        user: User | None = super().__call__(request)
+        return user
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+router = Router(tags=["library"], auth=OptionalTokenAuth())
 
 
 class HitOut(Schema):
@@ -43,10 +69,12 @@ class SearchOut(Schema):
 
 
 class SearchParams(Schema):
+    """Bounded like the search page's: a limit, offset or year no page could ask for is a 422, not a 500."""
+
     q: str = ""
-    limit: int = 20
-    offset: int = 0
-    year: list[int] = []
+    limit: int = Field(20, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=100_000)
+    year: list[Annotated[int, Field(ge=1000, le=9999)]] = []
     nation: list[str] = []
     review_type: list[str] = []
     age_band: list[str] = []
@@ -77,7 +105,9 @@ class ReportOut(Schema):
     themes: list[ThemeOut]
 
 
-@router.get("/search", response=SearchOut, auth=None, summary="Search the published library (no token needed)")
+@router.get(
+    "/search", response=SearchOut, summary="Search the library: the published reports, and your own with a token"
+)
 def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
     filters = selectors.SearchFilters.from_mapping(params.dict())
     results = selectors.library_search(
@@ -108,7 +138,9 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
     )
 
 
-@router.get("/reports/{report_id}", response=ReportOut, auth=None, summary="A published report's catalogue record")
+@router.get(
+    "/reports/{report_id}", response=ReportOut, summary="A report's catalogue record (no token needed if published)"
+)
 def report(request: HttpRequest, report_id: int) -> ReportOut:
     r = selectors.report_get(user=request.user, report_id=report_id)
     labels = theme_labels()

@@ -510,7 +510,7 @@ def test_the_openapi_document_lists_every_case_operation_with_a_summary_and_a_de
         assert op["summary"] and op.get("description"), key
         assert op["security"] == [{"TokenAuth": []}], key
         refused = op["responses"]["404"]["content"]["application/json"]["schema"]["$ref"]
-        assert refused.endswith("/ErrorAnswer"), key
+        assert refused.endswith("/ErrorOut"), key
     ids = [op["operationId"] for op in operations.values()]
     assert len(ids) == len(set(ids))
     put = operations[("put", "/api/v1/cases/{case_id}/notification")]

@@ -30,7 +30,7 @@ from cspr.cases.api.schemas import (
     DecisionOut,
     DecisionStatusValue,
     EpisodeOut,
-    ErrorAnswer,
+    ErrorOut,
     FamilyOut,
     HistoryEventOut,
     ImmediateActionOut,
@@ -74,12 +74,12 @@ FILES = ["cases: documents, attachments and history"]
 
 def answers(body: object, status: int = 200) -> dict[int, object]:
     """The success body and the refusals an operation may answer with, for the OpenAPI document."""
-    return {status: body, 403: ErrorAnswer, 404: ErrorAnswer, 409: ErrorAnswer, 422: ErrorAnswer}
+    return {status: body, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def refusals() -> dict[int, type[ErrorAnswer]]:
+def refusals() -> dict[int, type[ErrorOut]]:
     """The refusals of an operation whose success is a file (its 200 is described by ``file_answer``)."""
-    return {403: ErrorAnswer, 404: ErrorAnswer, 409: ErrorAnswer, 422: ErrorAnswer}
+    return {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def file_answer(description: str, *content_types: str) -> dict[str, object]:

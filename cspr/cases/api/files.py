@@ -32,7 +32,7 @@ from cspr.cases.api.common import (
     router,
     whole_case_for,
 )
-from cspr.cases.api.schemas import AttachmentOut, DocumentFormat, ErrorAnswer, FamilyLetterIn, HistoryEventOut
+from cspr.cases.api.schemas import AttachmentOut, DocumentFormat, ErrorOut, FamilyLetterIn, HistoryEventOut
 from cspr.cases.visibility import Action, case_policy
 from cspr.core import uploads
 from cspr.core.errors import IllegalTransition, NotAllowed, NotFound, ValidationFailed
@@ -161,7 +161,7 @@ def attachments_list(request: AuthedRequest, case_id: int) -> list[AttachmentOut
 
 @router.post(
     "/{int:case_id}/attachments",
-    response={**answers(AttachmentOut, 201), 413: ErrorAnswer},
+    response={**answers(AttachmentOut, 201), 413: ErrorOut},
     tags=FILES,
     operation_id="attachment_add",
     summary="Attach a file to the case's notification",

@@ -10,7 +10,7 @@ from ninja import File, Form, UploadedFile
 from cspr.cases import selectors, services
 from cspr.cases.api.common import answers, case_for, case_out, reload, router
 from cspr.cases.api.files import cut_off_answer, too_large_answer
-from cspr.cases.api.schemas import ErrorAnswer, PublicationOut
+from cspr.cases.api.schemas import ErrorOut, PublicationOut
 from cspr.core import uploads
 from cspr.core.errors import NotFound
 from cspr.partnerships.types import AuthedRequest
@@ -20,7 +20,7 @@ PUBLICATION = ["cases: publication"]
 
 @router.post(
     "/{int:case_id}/publication",
-    response={**answers(PublicationOut), 413: ErrorAnswer},
+    response={**answers(PublicationOut), 413: ErrorOut},
     tags=PUBLICATION,
     operation_id="review_publish",
     summary="Publish the review: its final report enters the public library",

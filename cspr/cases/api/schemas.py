@@ -60,16 +60,20 @@ CHECKLIST_HELP = "Keys: " + "; ".join(f"'{key}': {label}" for key, label in CHEC
 # --- errors ----------------------------------------------------------------------------------------------------
 
 
-class ErrorAnswer(Schema):
-    """What a refused call answers (cspr/api/api.py): 404 not there or not yours to see, 403 your role may not
-    do it, 409 someone saved first or the case is not at that step, 422 a broken rule."""
+class ErrorOut(Schema):
+    """What every refused call under /api/ answers, the one error schema of the OpenAPI document (cspr/api/api.py
+    documents it on every operation): 400 the request could not be read, 401 no valid token, 403 your role may
+    not do it, 404 not there or not yours to see, 405 not a method this address answers, 409 someone saved first
+    or the case is not at that step, 413 too large, 422 a broken rule, 429 too many attempts."""
 
     detail: str | list[dict[str, Any]] = Field(
         description="The reason, in words a person can act on. When the body's shape is wrong (a missing field, "
         "a value not in the list) it is a list of {loc, msg, type} instead, and loc names the field."
     )
     field_errors: dict[str, str] = Field(
-        {}, description="For 422: each broken rule under the body's field name, e.g. 'children.0.date_of_birth'."
+        {},
+        description="For 422: each broken rule under the field's name in the body or the address, e.g. "
+        "'children.0.date_of_birth'. Empty for other refusals.",
     )
 
 
