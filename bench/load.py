@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.pages import RESULTS, ensure_data
+from bench.pages import RESULTS, ensure_data, signed_in_client
 
 # The mix: what people open during a day, weighted roughly by how often (the home page and lists most).
 MIX_WEIGHTS = {
@@ -49,23 +49,13 @@ def world() -> dict[str, Any]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspr.settings")
     django.setup()
-    from django.test import Client
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from cspr.cases.models import Case
     from cspr.partnerships.models import Membership, Partnership, User
     from cspr.partnerships.roles import Role
     from cspr.partnerships.services import api_token_create
 
     def session(user: User) -> str:
-        client = Client()
-        client.force_login(user)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        assert device is not None
-        s = client.session
-        s["otp_device_id"] = device.persistent_id
-        s.save()
-        return str(client.cookies["sessionid"].value)
+        return str(signed_in_client(user).cookies["sessionid"].value)
 
     partnership = max(Partnership.objects.all(), key=lambda p: p.cases.count())
     manager = Membership.objects.active().filter(partnership=partnership, role=Role.BUSINESS_MANAGER.value).first()
