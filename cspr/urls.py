@@ -73,5 +73,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+handler400 = "cspr.web.views.bad_request"
+handler403 = "cspr.web.views.forbidden"
 handler404 = "cspr.web.views.not_found"
 handler500 = "cspr.web.views.server_error"

@@ -24,6 +24,7 @@ from cspr.cases.models import (
     Case,
     Decision,
     FamilyCommunication,
+    Notification,
     PanelSending,
     Partner,
     RapidReview,
@@ -32,8 +33,10 @@ from cspr.cases.models import (
 )
 from cspr.cases.rules.decision import final_votes
 from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
+from cspr.documents.blocks import Document
 from cspr.documents.data import Nature, Score
 from cspr.documents.data import Partner as DocumentPartner
+from cspr.documents.family_letter import family_letter_document
 from cspr.partnerships.models import User
 
 
@@ -266,27 +269,86 @@ FAMILY_OUTCOME = {
 }
 
 
+# The suggested reasons, in plain words for a family (issue 12, item 3). The partners' own reasons stay on the
+# case: they name agencies, the statutory criteria and the scrutineer, and were written for each other and the
+# Panel, not for a family. The business manager adjusts these before the letter goes. ``{child}`` is the
+# child's first name; nothing here assumes that the child died or that they survived.
+FAMILY_REASONS = {
+    ReviewOption.LOCAL_REVIEW: (
+        "We think the services who worked with {child} and your family can learn from what happened. "
+        "A careful look at how they worked together will help us understand what could have been done "
+        "differently, so that other children are kept safer."
+    ),
+    ReviewOption.NATIONAL_REVIEW: (
+        "We think that what happened to {child} may hold lessons for services across England, not only "
+        "where you live. That is why we have asked the national Panel to look at it."
+    ),
+    ReviewOption.LEARNING_REVIEW: (
+        "We think the professionals who worked with {child} and your family can learn from what happened by "
+        "talking it through together, and by hearing from you if you would like to take part."
+    ),
+    ReviewOption.NO_REVIEW: (
+        "We looked carefully at how services worked with {child} and your family. The lessons we found are "
+        "already known and are being acted on, so a further review would not tell us more. We have shared "
+        "what we learned with the services involved."
+    ),
+}
+
+# The first sentence of the reasons, fitted to what happened: a child who died, or one who survived.
+FAMILY_OPENING = {
+    "death": "After {child} died, the three senior leaders looked carefully at what happened.",
+    "serious_harm": "After {child} was seriously hurt, the three senior leaders looked carefully at what happened.",
+    "": "The three senior leaders looked carefully at what happened to {child}.",
+}
+
+
+def family_situation(case: Case) -> str:
+    """What happened to the child, as the notification records it: "death", "serious_harm" or "" (not
+    recorded, or another incident), so the letter's words fit a child who died and one who survived."""
+    nature = Notification.objects.filter(case=case).values_list("nature", flat=True).first() or ""
+    return nature if nature in {"death", "serious_harm"} else ""
+
+
+def family_letter_intro(case: Case) -> str:
+    """The letter page's guidance for the person writing it."""
+    who = (
+        "a family whose child has died"
+        if family_situation(case) == "death"
+        else "a family whose child has been seriously hurt"
+        if family_situation(case) == "serious_harm"
+        else "a family going through a very hard time"
+    )
+    return (
+        "The letter explains the decision and its reasons in plain English. The suggested words are a start: "
+        f"check every part and make it fit the family, because it goes to {who}."
+    )
+
+
 def family_letter_defaults(case: Case, user: User) -> dict[str, str]:
     decision = Decision.objects.filter(case=case, status=Decision.Status.DECIDED).order_by("-round").first()
     if decision is None:
         raise NotReady("The family letter can be written once the partners have decided.")
     first = case.children.first()
+    child_first_name = (first.name.split() or [""])[0] if first else ""
+    child = child_first_name or "your child"
+    outcome = ReviewOption(decision.outcome)
+    opening = FAMILY_OPENING[family_situation(case)].format(child=child)
     return {
-        "child_first_name": (first.name.split() or [""])[0] if first else "",
-        "rationale": decision.rationale,
-        "what_happens_next": WHAT_HAPPENS_NEXT[ReviewOption(decision.outcome)],
+        "child_first_name": child_first_name,
+        "rationale": f"{opening} {FAMILY_REASONS[outcome].format(child=child)}",
+        "what_happens_next": WHAT_HAPPENS_NEXT[outcome],
         "contact_name": user.full_name,
         "contact_role": "Business manager",
         "contact_email": user.email,
     }
 
 
-def family_letter_bytes(case: Case, fmt: str, *, user: User, fields: dict[str, str] | None = None) -> bytes:
+def _family_letter(case: Case, user: User, fields: dict[str, str] | None) -> docs.FamilyLetter:
     decision = Decision.objects.filter(case=case, status=Decision.Status.DECIDED).order_by("-round").first()
     if decision is None:
         raise NotReady("The family letter can be written once the partners have decided.")
     values = {**family_letter_defaults(case, user), **(fields or {})}
-    letter = docs.FamilyLetter(
+    return docs.FamilyLetter(
         partnership_name=case.partnership.name,
         partnership_address=values.get("partnership_address", ""),
         addressee=values.get("addressee", ""),
@@ -303,8 +365,27 @@ def family_letter_bytes(case: Case, fmt: str, *, user: User, fields: dict[str, s
         contact_email=values.get("contact_email", ""),
         date=timezone.localdate(),
     )
+
+
+def family_letter_bytes(case: Case, fmt: str, *, user: User, fields: dict[str, str] | None = None) -> bytes:
+    letter = _family_letter(case, user, fields)
     try:
         return docs.family_letter_docx(letter) if fmt == "docx" else docs.family_letter_pdf(letter)
+    except docs.IncompleteLetter as exc:
+        raise NotReady(str(exc).capitalize() + ".") from exc
+
+
+def family_letter_preview(case: Case, *, user: User, fields: dict[str, str] | None = None) -> Document:
+    """The letter as it will read, for the page to show before it is downloaded: the same outline the Word
+    and PDF writers print (cspr.documents.family_letter), so the preview and the letter never differ. What
+    is not typed yet reads as a gap to fill ("[...]") rather than stopping the preview."""
+    values = dict(fields or {})
+    for name, gap in (("salutation", "[their name]"), ("addressee", "[who the letter is to]")):
+        if not (values.get(name) or "").strip():
+            values[name] = gap
+    letter = _family_letter(case, user, values)
+    try:
+        return family_letter_document(letter)
     except docs.IncompleteLetter as exc:
         raise NotReady(str(exc).capitalize() + ".") from exc
 

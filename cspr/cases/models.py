@@ -527,7 +527,8 @@ __all__ = [
 
 
 class Attachment(models.Model):
-    """A file attached to a case's notification (DOMAIN.md step 2: attachments).
+    """A file attached to a case's notification (DOMAIN.md step 2: attachments), or to an agency's answer to a
+    request for information (``agency_request``).
 
     The file's bytes are encrypted with the field keys before they reach storage, and its name is encrypted
     in the database: a copy of the files folder alone reveals nothing. It is served only through an
@@ -535,6 +536,11 @@ class Attachment(models.Model):
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    # A file an agency contributor attached to their answer to a request (issue 12, item 3): the partnership's
+    # own people read it with the answer; it is not part of what is sent to the Panel.
+    agency_request = models.ForeignKey(
+        AgencyRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
     storage_name = models.CharField(max_length=200, unique=True)
     original_name = EncryptedCharField(max_length=255)
     content_type = models.CharField(max_length=100)

@@ -8,12 +8,14 @@ action appears here when it is added to the policy, and only then.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
-from cspr.cases.models import AgencyRequest, Case, CaseState, Decision, Vote
+from cspr.cases.models import AgencyRequest, Case, CaseState, Decision, Notification, PanelResponse, Referral, Vote
 from cspr.cases.visibility import ACTIONS, Action, CasePolicy, Facts, case_policy
 from cspr.partnerships.roles import Role
 from cspr.partnerships.types import Viewer
@@ -40,6 +42,8 @@ def _vote_text(facts: Facts) -> str:
     d = facts.decision
     if d is not None and d.status == Decision.Status.REVOTING:
         return "Change your vote if the advice persuades you"
+    if d is not None and d.round > 1:
+        return "Vote again after the Panel's challenge"
     return "Vote on whether a review is needed"
 
 
@@ -177,3 +181,86 @@ def next_steps(case: Case, user: Viewer, policy: CasePolicy | None = None) -> li
         yours = policy.can(action) and (wording.yours(policy) if wording.yours else True)
         steps.append(Step(text, who, reverse(wording.url, args=[case.pk]), yours, wording.post))
     return steps
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One step of the chain on the case page's "Where the case is": done (ticked off, with its date), the
+    one the case is at now (named by the case's current stage), or still to come."""
+
+    text: str
+    done: bool = False
+    current: bool = False
+    on: datetime.date | None = None
+
+
+# Where the chain ends for the case, once it is past the Panel (the final stages need no more steps here).
+FINAL_STAGES = frozenset(
+    {
+        CaseState.NATIONAL_REVIEW,
+        CaseState.LEARNING_REVIEW,
+        CaseState.NO_REVIEW,
+        CaseState.NO_FURTHER_ACTION,
+        CaseState.CLOSED,
+        CaseState.PUBLISHED,
+    }
+)
+
+
+def progress(case: Case, policy: CasePolicy) -> list[Milestone]:
+    """The chain's steps for this case, in order, each ticked off from the case's own records (the date a
+    step was done), never from a second table of stages: the step the case is at is the first not done, and
+    it reads as the case's current stage, so the page and the stage tag always agree (issue 12, item 3)."""
+    facts = policy.facts
+    referral = Referral.objects.filter(case=case).only("outcome", "screened_at").first()
+    notification = Notification.objects.filter(case=case).only("sent_on").first()
+    rr = facts.rapid_review
+    decisions = list(Decision.objects.filter(case=case).order_by("round"))
+    responses = list(PanelResponse.objects.filter(case=case).order_by("recorded_at", "pk"))
+    state = CaseState(case.state)
+    steps: list[tuple[str, bool, datetime.date | None]] = []
+
+    def day(value: datetime.datetime | None) -> datetime.date | None:
+        return timezone.localdate(value) if value is not None else None
+
+    if referral is not None:
+        steps.append(("Referral screened", referral.outcome != Referral.Outcome.PENDING, day(referral.screened_at)))
+    if state not in {CaseState.REFERRED, CaseState.NO_FURTHER_ACTION, CaseState.LEARNING_REVIEW} or notification:
+        sent = notification.sent_on if notification else None
+        steps.append(("Notification sent to the Panel", sent is not None, sent))
+    if rr is not None or state in {CaseState.NOTIFICATION, CaseState.REFERRED}:
+        ready = rr.ready_for_decision_at if rr else None
+        steps.append(("Rapid review written and sent to the decision makers", ready is not None, day(ready)))
+        first = decisions[0] if decisions else None
+        decided = first is not None and first.status == Decision.Status.DECIDED
+        steps.append(("Partners decided whether to review", decided, first.decided_on if decided and first else None))
+        rr_sent = rr.sent_on if rr else None
+        steps.append(("Rapid review and decision sent to the Panel", rr_sent is not None, rr_sent))
+        for n, later in enumerate(decisions[1:], start=1):
+            challenge = responses[n - 1] if len(responses) >= n else None
+            steps.append(("The Panel challenged the decision", True, challenge.responded_on if challenge else None))
+            later_on = later.decided_on if later.status == Decision.Status.DECIDED else None
+            steps.append(("Partners reconsidered with the scrutineer", later_on is not None, later_on))
+            justified = bool(later.justification.strip())
+            steps.append(("Justification sent to the Panel", justified, later.decided_on if justified else None))
+        last = responses[-1] if responses else None
+        answered = last is not None and last.decision_id == (decisions[-1].pk if decisions else None)
+        if state not in FINAL_STAGES | {CaseState.LOCAL_REVIEW} or answered:
+            steps.append(("The Panel responded", answered, last.responded_on if answered and last else None))
+    if state == CaseState.LOCAL_REVIEW:
+        steps.append(("Local review carried out and published", False, None))
+    if state == CaseState.PUBLISHED:
+        steps.append(("Local review carried out", True, None))
+    milestones: list[Milestone] = []
+    current_found = state in FINAL_STAGES
+    for text, done, on in steps:
+        current = not done and not current_found
+        current_found = current_found or current
+        milestones.append(Milestone(text, done, current, on if done else None))
+    if state in FINAL_STAGES:
+        # Where the chain ended for this case: the stage itself, done once nothing more is owed.
+        milestones.append(Milestone(state.label, done=state in ENDED, current=True))
+    return milestones
+
+
+ENDED = frozenset({CaseState.NO_REVIEW, CaseState.NO_FURTHER_ACTION, CaseState.CLOSED, CaseState.PUBLISHED})

@@ -57,6 +57,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
     signed_in = bool(user is not None and user.is_authenticated)
     return {
         "serviceName": settings.SERVICE_NAME,
+        # docs/operations.md, "The header": the GOV.UK header only on a service run on GOV.UK.
+        "govuk_header": settings.CSPR_HEADER == "govuk",
+        "operator_name": settings.CSPR_OPERATOR_NAME,
         "serviceUrl": "/",
         "cspNonce": str(nonce) if nonce is not None else "",
         "assetPath": "/static/govuk/assets",

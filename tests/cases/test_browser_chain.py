@@ -223,7 +223,9 @@ def test_a_case_goes_from_referral_to_the_panels_challenge_and_the_partners_just
     submit(people, manager, "Send request")
     health.get_by_role("link", name="Home", exact=True).first.click()
     people.check(health)
-    health.get_by_role("link", name=re.compile(case.pseudonym)).first.click()
+    # The request waits in the contributor's task list, named with the case it belongs to.
+    task = health.locator("#tasks li", has_text=case.pseudonym).first
+    task.get_by_role("link", name="Answer the request for information").click()
     health.get_by_label("Your agency's summary of its involvement").fill("Health visitor saw bruising once.")
     submit(people, health, "Send to the partnership")
 
@@ -326,7 +328,9 @@ def test_a_case_goes_from_referral_to_the_panels_challenge_and_the_partners_just
     submit(people, scrutineer, "Send advice")
     for who in ("la", "police", "icb"):
         page = open_case(people, who, case)
-        step(people, page, "Vote on whether a review is needed")
+        # A second round says so: the partners are answering the Panel's challenge.
+        step(people, page, "Vote again after the Panel's challenge")
+        assert "Consider whether a national review is needed instead." in page.content()
         choose(page, "What should the partnership do?", "Local child safeguarding practice review")
         page.get_by_label("Your reasons").fill("The learning is local.")
         submit(people, page, "Record vote")

@@ -8,6 +8,7 @@ from cspr.cases.services.decision import (
     decision_record_vote,
     decision_send_justification,
     family_communication_record,
+    majority_outcome,
     rapid_review_record_sent,
 )
 from cspr.cases.services.notification import (
@@ -15,10 +16,11 @@ from cspr.cases.services.notification import (
     age_band,
     case_open,
     notification_correct,
+    notification_errors,
     notification_record_sent,
     notification_update,
 )
-from cspr.cases.services.panel import panel_response_record
+from cspr.cases.services.panel import panel_response_errors, panel_response_record
 from cspr.cases.services.publication import review_publish
 from cspr.cases.services.rapid_review import (
     agency_request_create,
@@ -34,7 +36,7 @@ from cspr.cases.services.rapid_review import (
     rapid_review_submit_for_decision,
     rapid_review_update,
 )
-from cspr.cases.services.referral import referral_screen, referral_submit
+from cspr.cases.services.referral import referral_errors, referral_screen, referral_submit
 from cspr.cases.services.rr_audit import rr_audit_complete, rr_audit_create, rr_audit_score
 
 __all__ = [
@@ -58,13 +60,17 @@ __all__ = [
     "immediate_action_add",
     "immediate_action_remove",
     "immediate_action_update",
+    "majority_outcome",
     "notification_correct",
+    "notification_errors",
     "notification_record_sent",
     "notification_update",
+    "panel_response_errors",
     "panel_response_record",
     "rapid_review_record_sent",
     "rapid_review_submit_for_decision",
     "rapid_review_update",
+    "referral_errors",
     "referral_screen",
     "referral_submit",
     "review_publish",

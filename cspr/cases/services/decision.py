@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -44,6 +45,32 @@ def _compose_rationale(votes: dict[str, Vote]) -> str:
     return "\n\n".join(
         f"{Partner(p).label} ({ReviewOption(v.option).label}): {v.rationale}" for p, v in sorted(votes.items())
     )
+
+
+@dataclass(frozen=True)
+class MajorityOutcome:
+    """What the partners' standing votes give: the option two or more of them back (``None`` when no two
+    agree), which partners back it, and each partner's standing vote."""
+
+    option: str | None
+    partners: tuple[str, ...]
+    votes: dict[str, Vote]
+
+    @property
+    def label(self) -> str:
+        return ReviewOption(self.option).label if self.option else ""
+
+
+def majority_outcome(decision: Decision) -> MajorityOutcome:
+    """The outcome the majority gives now, from each partner's standing vote (a vote changed after the
+    scrutineer's advice replaces the first). The majority page shows it before anything is typed, and
+    ``decision_close_by_majority`` records exactly it."""
+    votes = final_votes(decision)
+    counts = Counter(v.option for v in votes.values())
+    option, count = counts.most_common(1)[0] if counts else ("", 0)
+    if count < 2:
+        return MajorityOutcome(None, (), votes)
+    return MajorityOutcome(option, tuple(p for p in PARTNERS if p in votes and votes[p].option == option), votes)
 
 
 def _decide(
@@ -183,9 +210,9 @@ def decision_close_by_majority(
         decision = Decision.objects.select_for_update().get(pk=current_decision(case).pk)
         if decision.status != Decision.Status.REVOTING:
             raise IllegalTransition("The majority decides only after the scrutineer has advised on a disagreement.")
-        votes = final_votes(decision)
-        option, count = Counter(v.option for v in votes.values()).most_common(1)[0]
-        if count < 2:
+        majority = majority_outcome(decision)
+        votes, option, count = majority.votes, majority.option, len(majority.partners)
+        if option is None:
             raise ValidationFailed(
                 "No two partners agree, so there is no majority. Decision makers should discuss again and change "
                 "their votes.",

@@ -187,7 +187,7 @@ NOTIFICATION_FIELDS = (
 )
 
 
-def _notification_errors(fields: dict[str, Any], children: Sequence[ChildInput]) -> dict[str, str]:
+def notification_errors(fields: dict[str, Any], children: Sequence[ChildInput]) -> dict[str, str]:
     """Every broken rule of the notification's details and children, keyed by field, each saying how to fix it:
     the same rules for a first save and for a correction after sending."""
     unknown = set(fields) - set(NOTIFICATION_FIELDS)
@@ -239,7 +239,7 @@ def notification_update(
     require_action_stage(case, Action.CHANGE_NOTIFICATION)
     if Notification.objects.filter(case=case, sent_on__isnull=False).exists():
         raise IllegalTransition(ACTIONS[Action.CHANGE_NOTIFICATION].closed)
-    errors = _notification_errors(fields, children)
+    errors = notification_errors(fields, children)
     raise_if(errors, "There is a problem with the notification.")
     today = timezone.localdate()
     aware = fields.get("la_became_aware")
@@ -339,7 +339,7 @@ def notification_correct(
     if unknown:
         raise ValidationFailed(f"Unknown notification fields: {', '.join(sorted(unknown))}.")
     merged = {name: getattr(current, name) for name in NOTIFICATION_FIELDS} | fields
-    errors = _notification_errors(merged, children)
+    errors = notification_errors(merged, children)
     require_text(reason, "reason", "Say why the notification is corrected: the Panel is told", errors)
     raise_if(errors, "There is a problem with the correction.")
     today = timezone.localdate()

@@ -50,7 +50,12 @@ def panel_sending_record(
             decision=decision,
             sent_on=sent_on,
             sent_by=actor,
-            attachment_ids=list(Attachment.objects.filter(case=case).order_by("pk").values_list("pk", flat=True)),
+            # The notification's attachments; an agency's files stay with its answer, never the Panel's.
+            attachment_ids=list(
+                Attachment.objects.filter(case=case, agency_request__isnull=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            ),
             **fields,
         )
         audit_record(
@@ -70,6 +75,22 @@ def panel_sending_record(
     return sending
 
 
+def panel_response_errors(
+    *, response: str, national_review: str, responded_on: datetime.date | None, reasons: str
+) -> dict[str, str]:
+    """Every broken rule of the Panel's answers, by field: ``panel_response_record`` refuses on them, and the
+    page asks for them with the form's own errors, so that all are reported in one round."""
+    errors: dict[str, str] = {}
+    if response not in PanelResponse.Response.values:
+        errors["response"] = "Choose whether the Panel agrees or challenges the decision"
+    if national_review not in PanelResponse.NationalReview.values:
+        errors["national_review"] = "Say whether the Panel will carry out a national review"
+    not_in_future(responded_on, "responded_on", "The date of the response", errors)
+    if response == PanelResponse.Response.CHALLENGE:
+        require_text(reasons, "reasons", "Give the Panel's reasons for challenging the decision", errors)
+    return errors
+
+
 def panel_response_record(
     *,
     actor: User,
@@ -84,14 +105,9 @@ def panel_response_record(
         raise NotFound("No case with that reference is available to you.")
     if case.state != CaseState.SENT_TO_PANEL:
         raise IllegalTransition("The Panel responds once the rapid review and decision have been sent to it.")
-    errors: dict[str, str] = {}
-    if response not in PanelResponse.Response.values:
-        errors["response"] = "Choose whether the Panel agrees or challenges the decision"
-    if national_review not in PanelResponse.NationalReview.values:
-        errors["national_review"] = "Say whether the Panel will carry out a national review"
-    not_in_future(responded_on, "responded_on", "The date of the response", errors)
-    if response == PanelResponse.Response.CHALLENGE:
-        require_text(reasons, "reasons", "Give the Panel's reasons for challenging the decision", errors)
+    errors = panel_response_errors(
+        response=response, national_review=national_review, responded_on=responded_on, reasons=reasons
+    )
     raise_if(errors, "There is a problem with the Panel's response.")
     decision = current_decision(case)
     if decision.status != Decision.Status.DECIDED:

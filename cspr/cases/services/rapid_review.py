@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -27,6 +28,7 @@ from cspr.cases.models import (
     RapidReview,
 )
 from cspr.cases.rules.regulation11 import ANSWERS, CIRCUMSTANCES, CRITERIA, criterion_reasons_error
+from cspr.cases.services.attachments import attachment_check, attachment_file_save, attachment_row_create
 from cspr.cases.services.common import (
     check_version,
     create_storable,
@@ -253,38 +255,77 @@ def agency_request_create(
 
 
 def agency_request_respond(
-    *, actor: User, agency_request: AgencyRequest, response: str, request: HttpRequest | None = None
+    *,
+    actor: User,
+    agency_request: AgencyRequest,
+    response: str,
+    file_name: str = "",
+    file_data: bytes | None = None,
+    request: HttpRequest | None = None,
 ) -> AgencyRequest:
-    """The named contributor answers. When every open request is answered, the summaries clock is met."""
+    """The named contributor answers, with a file if they have one (a chronology, a report): the file passes
+    the upload gate (cspr/core/uploads.py) before anything is written and is stored encrypted like the
+    notification's attachments; a refusal stores no file, no row and no answer (DESIGN.md rule 5). The
+    partnership's own people read it with the answer; it is not sent to the Panel. When every open request is
+    answered, the summaries clock is met."""
     if agency_request.contributor_id != getattr(actor, "pk", None):
         raise NotFound("No request with that number is addressed to you.")
     if agency_request.status != AgencyRequest.Status.OPEN:
         raise IllegalTransition("This request has already been answered or withdrawn.")
     errors: dict[str, str] = {}
     require_text(response, "response", "Enter your agency's summary of its involvement", errors)
+    checked = attachment_check(name=file_name, data=file_data, errors=errors) if file_data is not None else None
     raise_if(errors, "There is a problem with your answer.")
     case = agency_request.case
-    with transaction.atomic():
-        locked = AgencyRequest.objects.select_for_update().get(pk=agency_request.pk)
-        if locked.status != AgencyRequest.Status.OPEN:
-            raise IllegalTransition("This request has already been answered or withdrawn.")
-        locked.response = response.strip()
-        locked.status = AgencyRequest.Status.ANSWERED
-        locked.responded_at = timezone.now()
-        require_storable(locked)
-        locked.save(update_fields=["response", "status", "responded_at"])
-        audit_record(
-            actor=actor,
-            action="agency_request.answered",
-            partnership=case.partnership_id,
-            target=case,
-            after={"request": locked.pk},
-            request=request,
-        )
-        if not AgencyRequest.objects.filter(case=case, status=AgencyRequest.Status.OPEN).exists():
-            record_case_date(
-                actor=actor, case=case, event="agency_summaries_returned", date=timezone.localdate(), request=request
+    saved = attachment_file_save(case, checked) if checked is not None else None
+    try:
+        with transaction.atomic():
+            locked = AgencyRequest.objects.select_for_update().get(pk=agency_request.pk)
+            if locked.status != AgencyRequest.Status.OPEN:
+                raise IllegalTransition("This request has already been answered or withdrawn.")
+            locked.response = response.strip()
+            locked.status = AgencyRequest.Status.ANSWERED
+            locked.responded_at = timezone.now()
+            require_storable(locked)
+            locked.save(update_fields=["response", "status", "responded_at"])
+            audit_record(
+                actor=actor,
+                action="agency_request.answered",
+                partnership=case.partnership_id,
+                target=case,
+                after={"request": locked.pk},
+                request=request,
             )
+            if checked is not None and saved is not None:
+                attachment = attachment_row_create(
+                    case=case, checked=checked, saved=saved, actor=actor, agency_request=locked
+                )
+                audit_record(
+                    actor=actor,
+                    action="agency_request.file_attached",
+                    partnership=case.partnership_id,
+                    target=case,
+                    # The type and size, never the file's name or content (DESIGN.md rule 6).
+                    after={
+                        "request": locked.pk,
+                        "attachment": attachment.pk,
+                        "type": checked.content_type,
+                        "size": len(checked.data),
+                    },
+                    request=request,
+                )
+            if not AgencyRequest.objects.filter(case=case, status=AgencyRequest.Status.OPEN).exists():
+                record_case_date(
+                    actor=actor,
+                    case=case,
+                    event="agency_summaries_returned",
+                    date=timezone.localdate(),
+                    request=request,
+                )
+    except Exception:
+        if saved is not None:  # nothing half-written: no orphan file when the answer was not saved
+            default_storage.delete(saved)
+        raise
     return locked
 
 

@@ -29,6 +29,17 @@ from cspr.partnerships.roles import Role
 from cspr.partnerships.selectors import access_for
 
 
+def referral_errors(*, what_happened: str, who_was_harmed: str, incident_date: datetime.date | None) -> dict[str, str]:
+    """Every broken rule of a referral's answers, by field. ``referral_submit`` refuses on them; the page
+    also asks for them when the form has other errors, so that every error is reported in one round."""
+    errors: dict[str, str] = {}
+    require_text(what_happened, "what_happened", "Describe what happened", errors)
+    require_text(who_was_harmed, "who_was_harmed", "Say which child or children were harmed", errors)
+    # An incident is something that has happened: a date after today is a typing mistake.
+    not_in_future(incident_date, "incident_date", "The date of the incident", errors)
+    return errors
+
+
 def referral_submit(
     *,
     actor: User,
@@ -45,10 +56,7 @@ def referral_submit(
     access = access_for(actor)
     if not access.has_role(partnership.pk, Role.AGENCY_CONTRIBUTOR, Role.BUSINESS_MANAGER):
         raise NotFound("No partnership with that address is available to you.")
-    errors: dict[str, str] = {}
-    require_text(what_happened, "what_happened", "Describe what happened", errors)
-    require_text(who_was_harmed, "who_was_harmed", "Say which child or children were harmed", errors)
-    not_in_future(incident_date, "incident_date", "The date of the incident", errors)
+    errors = referral_errors(what_happened=what_happened, who_was_harmed=who_was_harmed, incident_date=incident_date)
     if organisation is not None and organisation.partnership_id != partnership.pk:
         errors["organisation"] = "Choose an agency of this partnership"
     raise_if(errors, "There is a problem with the referral.")

@@ -9,10 +9,11 @@ from django.shortcuts import render
 from cspr.cases import selectors
 from cspr.cases.clocks import clock_rows
 from cspr.cases.models import (
+    Attachment,
     Notification,
     Referral,
 )
-from cspr.cases.next_steps import next_steps
+from cspr.cases.next_steps import next_steps, progress
 from cspr.cases.rules.eligibility import assess
 from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
 from cspr.cases.views.common import get_case
@@ -81,6 +82,11 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     children = list(case.children.all())  # read once: eligibility and the children's section both use them
     rr = policy.rapid_review()
     decisions = policy.decisions()
+    attachments = list(policy.attachments())
+    answer_files: dict[int, list[Attachment]] = {}
+    for a in attachments:
+        if a.agency_request_id is not None:
+            answer_files.setdefault(a.agency_request_id, []).append(a)
     similar = []
     if whole and rr is not None:
         from cspr.library.selectors import similar_reviews_for_text
@@ -119,9 +125,13 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
             "clocks": [row for row in clock_rows(case) if policy.sees_clock(row["id"])],
             # The Panel is told its own next step, not how far the partners' meeting has got.
             "steps": [s for s in next_steps(case, request.user, policy) if whole or s.who == "National Panel"],
+            # Where the chain has got to, ticked off: the partnership's own view (the Panel reads what it was sent).
+            "progress": progress(case, policy) if whole else [],
             "similar": similar,
             "documents": policy.sees_documents,
-            "attachments": policy.attachments(),
+            # The notification's files; an agency's files are shown with its answer (the same policy's list).
+            "attachments": [a for a in attachments if a.agency_request_id is None],
+            "answer_files": answer_files,
             "published_report_id": selectors.published_report_id(user=request.user, case=case),
         },
     )

@@ -19,13 +19,20 @@ from cspr.cases.forms import (
 from cspr.cases.models import (
     Case,
     Decision,
+    Partner,
     RapidReview,
 )
-from cspr.cases.views.common import action_view, case_form_view
+from cspr.cases.views.common import (
+    action_view,
+    case_form_view,
+    challenge_context,
+    latest_decision,
+    panel_challenge,
+)
 from cspr.cases.visibility import Action
 from cspr.core.drafts import draft_done
 from cspr.partnerships.types import AuthedRequest
-from cspr.web.forms import draft_context, form_page, run_service
+from cspr.web.forms import draft_context, run_service
 
 
 @action_view(Action.VOTE)
@@ -54,6 +61,7 @@ def decision_vote(request: AuthedRequest, case: Case) -> HttpResponse:
         {
             "case": case,
             "decision": decision,
+            "challenge": panel_challenge(case, decision),
             "form": form,
             "rr": rr,
             "votes": decision.votes.all(),
@@ -70,15 +78,49 @@ decision_advice = case_form_view(
     "Send advice",
     "Your advice has been recorded and the decision makers can reconsider.",
     services.decision_record_scrutineer_advice,
+    context=challenge_context,  # a second round: the Panel's challenge the partners are answering
 )
-decision_majority = case_form_view(
-    Action.DECIDE_BY_MAJORITY,
-    MajorityForm,
-    "Record the majority decision",
-    "Record decision",
-    "The decision has been recorded.",
-    services.decision_close_by_majority,
-)
+
+
+@action_view(Action.DECIDE_BY_MAJORITY)
+def decision_majority(request: AuthedRequest, case: Case) -> HttpResponse:
+    """The votes as they stand, the scrutineer's advice and the outcome the majority gives, read before
+    anything is typed; with no majority the page says so and asks for nothing (issue 12, item 3)."""
+    decision = latest_decision(case)
+    if decision is None:
+        raise Http404
+    form = MajorityForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request,
+            form,
+            lambda: services.decision_close_by_majority(
+                actor=request.user, case=case, rationale=form.cleaned_data["rationale"], request=request
+            ),
+            "The decision has been recorded.",
+        )
+    ):
+        return redirect("cases:detail", case.pk)
+    majority = services.majority_outcome(decision)
+    return render(
+        request,
+        "cases/majority.html",
+        {
+            "case": case,
+            "decision": decision,
+            "form": form,
+            "majority": majority,
+            "majority_partner_labels": [Partner(p).label for p in majority.partners],
+            "partners": Partner.choices,
+            "challenge": panel_challenge(case, decision),
+            "page_has_errors": bool(form.errors),
+            **draft_context(request, form),
+        },
+    )
+
+
 family_told = case_form_view(
     Action.TELL_FAMILY,
     FamilyForm,
@@ -106,6 +148,7 @@ decision_justification = case_form_view(
     "Send to the Panel",
     "The justification has been sent to the Panel.",
     services.decision_send_justification,
+    context=challenge_context,  # what the justification answers
 )
 
 
@@ -154,7 +197,8 @@ class FamilyLetterForm(forms.Form):
 
 @action_view(Action.WRITE_FAMILY_LETTER)
 def family_letter(request: AuthedRequest, case: Case) -> HttpResponse:
-    """Write the letter telling the family of the decision and its reasons; the download is audited."""
+    """Write the letter telling the family of the decision and its reasons, seeing it as it will read
+    (the preview is the letter's own outline); the download is audited."""
     try:
         defaults = documents.family_letter_defaults(case, request.user)
     except documents.NotReady as exc:
@@ -163,30 +207,44 @@ def family_letter(request: AuthedRequest, case: Case) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("cases:detail", case.pk)
     form = FamilyLetterForm(request.POST or None, initial={**defaults, "fmt": "docx"})
+    previewing = request.method == "POST" and request.POST.get("action") == "preview"
+    typed: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         fmt = fields.pop("fmt")
+        typed = fields
+        if not previewing:
+            try:
+                body = documents.family_letter_bytes(case, fmt, user=request.user, fields=fields)
+            except documents.NotReady as exc:
+                form.add_error(None, str(exc))
+            else:
+                response = downloads.document_download(
+                    request,
+                    target=case,
+                    document="family-letter",
+                    fmt=fmt,
+                    body=body,
+                    filename=f"{case.reference}-family-letter.{fmt}",
+                )
+                draft_done(request)  # the letter written holds what was typed
+                return response
+    preview, preview_problem = None, ""
+    if not form.errors:
         try:
-            body = documents.family_letter_bytes(case, fmt, user=request.user, fields=fields)
+            preview = documents.family_letter_preview(case, user=request.user, fields=typed or None)
         except documents.NotReady as exc:
-            form.add_error(None, str(exc))
-        else:
-            response = downloads.document_download(
-                request,
-                target=case,
-                document="family-letter",
-                fmt=fmt,
-                body=body,
-                filename=f"{case.reference}-family-letter.{fmt}",
-            )
-            draft_done(request)  # the letter written holds what was typed
-            return response
-    return form_page(
+            preview_problem = str(exc)
+    return render(
         request,
-        form=form,
-        case=case,
-        title="Write the letter to the family",
-        submit="Create letter",
-        intro="The letter explains the decision and its reasons in plain English. Check every part: "
-        "it goes to a grieving family.",
+        "cases/family_letter.html",
+        {
+            "case": case,
+            "form": form,
+            "intro": documents.family_letter_intro(case),
+            "preview": preview,
+            "preview_problem": preview_problem,
+            "page_has_errors": bool(form.errors),
+            **draft_context(request, form),
+        },
     )

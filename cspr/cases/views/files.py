@@ -19,7 +19,7 @@ from cspr.cases.forms import (
 from cspr.cases.models import (
     Case,
 )
-from cspr.cases.views.common import action_view, get_case
+from cspr.cases.views.common import action_view, ask_for_file_again, get_case
 from cspr.cases.visibility import Action, case_policy
 from cspr.core import uploads
 from cspr.partnerships.types import AuthedRequest
@@ -95,6 +95,7 @@ def attachment_new(request: AuthedRequest, case: Case) -> HttpResponse:
             "The file has been attached.",
         ):
             return redirect("cases:detail", case.pk)
+    ask_for_file_again(request, form)
     return form_page(
         request, form=form, case=case, title="Attach a file to the notification", submit="Attach file", multipart=True
     )
@@ -127,6 +128,7 @@ def review_publish(request: AuthedRequest, case: Case) -> HttpResponse:
             "The review is published. Its report is now in the public library.",
         ):
             return redirect("cases:detail", case.pk)
+    ask_for_file_again(request, form)
     return form_page(
         request,
         form=form,

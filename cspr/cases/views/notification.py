@@ -23,10 +23,11 @@ from cspr.cases.forms import (
 from cspr.cases.models import (
     Case,
     Notification,
+    Referral,
 )
 from cspr.cases.rules.eligibility import assess
-from cspr.cases.services.notification import ChildInput
-from cspr.cases.views.common import action_view
+from cspr.cases.services.notification import NOTIFICATION_FIELDS, ChildInput
+from cspr.cases.views.common import action_view, add_every_error
 from cspr.cases.visibility import Action
 from cspr.core.errors import ServiceError
 from cspr.partnerships.models import Partnership
@@ -78,11 +79,23 @@ def notification_new(request: AuthedRequest) -> HttpResponse:
 CHILD_SLOTS = 4
 
 
-def _child_forms(request: AuthedRequest, case: Case) -> list[ChildForm]:
+def referral_child(case: Case) -> str:
+    """Who the referral said was harmed, when the notification has no child yet: the referrer's words, which
+    the notification's first child starts from (issue 12, item 3: the referral's child carries into the
+    notification), for the business manager to turn into the child's details."""
+    if case.children.exists():
+        return ""
+    referral = Referral.objects.filter(case=case).only("who_was_harmed").first()
+    return referral.who_was_harmed.strip() if referral else ""
+
+
+def _child_forms(request: AuthedRequest, case: Case, from_referral: str = "") -> list[ChildForm]:
     children = list(case.children.all())
     result = []
     for i in range(CHILD_SLOTS):
         initial: dict[str, Any] = {}
+        if i == 0 and not children and from_referral:
+            initial = {"name": from_referral.splitlines()[0].strip()[:200]}
         if i < len(children):
             c = children[i]
             initial = {
@@ -127,6 +140,20 @@ def _place_notification_errors(exc: ServiceError, form: forms.Form, children: li
         form.add_error(None, exc.message)
 
 
+def _add_every_notification_error(form: forms.Form, child_forms: list[ChildForm]) -> None:
+    """When the page's forms have errors of their own, ask the service's rules about what is valid so far
+    (dates in the future, a child with no name, the care leaver's age), so every error comes in one round."""
+    fields = {k: v for k, v in form.cleaned_data.items() if k in NOTIFICATION_FIELDS}
+    sent = [f for f in child_forms if f.errors or f.cleaned_data.get("name") or f.cleaned_data.get("date_of_birth")]
+    children = [cast(ChildInput, dict(f.cleaned_data)) for f in sent]
+    errors = services.notification_errors(fields, children)
+    add_every_error(form, {k: v for k, v in errors.items() if k in form.fields})
+    for name, message in errors.items():
+        match = _CHILD_ERROR.fullmatch(name)
+        if match and 0 < int(match[1]) <= len(sent):
+            add_every_error(sent[int(match[1]) - 1], {match[2]: message})
+
+
 @action_view(Action.CHANGE_NOTIFICATION)
 def notification_edit(request: AuthedRequest, case: Case) -> HttpResponse:
     notification = Notification.objects.filter(case=case).first()
@@ -136,9 +163,13 @@ def notification_edit(request: AuthedRequest, case: Case) -> HttpResponse:
     initial["in_area"] = "" if notification.in_area is None else ("yes" if notification.in_area else "no")
     initial["version"] = case.version
     form = NotificationForm(request.POST or None, initial=initial)
-    child_forms = _child_forms(request, case)
+    from_referral = referral_child(case)
+    child_forms = _child_forms(request, case, from_referral)
     drafts = draft_context(request, form, *child_forms)
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in child_forms):
+    valid = [f.is_valid() for f in (form, *child_forms)]  # every form checked, not up to the first with errors
+    if request.method == "POST" and not all(valid):
+        _add_every_notification_error(form, child_forms)
+    if request.method == "POST" and all(valid):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         filled = [f for f in child_forms if f.cleaned_data.get("name") or f.cleaned_data.get("date_of_birth")]
         children = [cast(ChildInput, dict(f.cleaned_data)) for f in filled]
@@ -167,6 +198,7 @@ def notification_edit(request: AuthedRequest, case: Case) -> HttpResponse:
         {
             "case": case,
             "form": form,
+            "from_referral": from_referral,
             "child_forms": child_forms,
             "child_slots": [(f, i == 0 or _child_slot_used(f)) for i, f in enumerate(child_forms)],
             "eligibility": eligibility,
@@ -194,7 +226,10 @@ def notification_correct(request: AuthedRequest, case: Case) -> HttpResponse:
     form = NotificationCorrectionForm(request.POST or None, initial=initial)
     child_forms = _child_forms(request, case)
     drafts = draft_context(request, form, *child_forms)  # DESIGN.md rule 5: a long form keeps what was typed
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in child_forms):
+    valid = [f.is_valid() for f in (form, *child_forms)]
+    if request.method == "POST" and not all(valid):
+        _add_every_notification_error(form, child_forms)
+    if request.method == "POST" and all(valid):
         fields = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "reason"}}
         filled = [f for f in child_forms if f.cleaned_data.get("name") or f.cleaned_data.get("date_of_birth")]
         children = [cast(ChildInput, dict(f.cleaned_data)) for f in filled]

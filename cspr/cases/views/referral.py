@@ -15,7 +15,7 @@ from cspr.cases.models import (
     Case,
     Referral,
 )
-from cspr.cases.views.common import action_view
+from cspr.cases.views.common import action_view, add_every_error
 from cspr.cases.visibility import Action
 from cspr.partnerships.models import Partnership
 from cspr.partnerships.roles import Role
@@ -58,6 +58,17 @@ def referral_new(request: AuthedRequest) -> HttpResponse:
             if access.has_role(partnership.pk, Role.BUSINESS_MANAGER):
                 return redirect("cases:detail", case.pk)
             return redirect("cases:list")
+    elif request.method == "POST":
+        # The service's rules too (a date in the future), so every error comes in this one round.
+        answers = form.cleaned_data
+        add_every_error(
+            form,
+            services.referral_errors(
+                what_happened=answers.get("what_happened", ""),
+                who_was_harmed=answers.get("who_was_harmed", ""),
+                incident_date=answers.get("incident_date"),
+            ),
+        )
     return form_page(
         request,
         form=form,

@@ -25,6 +25,8 @@
       // The hidden "version" goes too: it is the version the text was typed against, so a draft restored
       // after someone else saved is refused as a stale edit instead of overwriting their save.
       var data = new FormData(form);
+      // A draft keeps what was typed, never a chosen file: the file is asked for again when the form is sent.
+      form.querySelectorAll("input[type=file]").forEach(function (input) { if (input.name) { data.delete(input.name); } });
       fetch(url, { method: "POST", body: data, headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (response) {
           if (status) { status.textContent = response.ok ? "Draft saved at " + new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) : "Draft not saved"; }
