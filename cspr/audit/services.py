@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cspr.audit.models import AuditChainHead, AuditEvent
+from cspr.core import registry
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -147,6 +148,17 @@ def audit_record(
         head.last_seq = seq
         head.last_hash = event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+        # Later apps learn of the write here, in its transaction (a registry hook, not a signal): the task
+        # e-mails are arranged for after the commit of a write that gives someone a task (issue 12).
+        registry.written(
+            registry.WrittenEvent(
+                action=action,
+                actor_id=actor_id,
+                partnership_id=event.partnership_id,
+                object_type=object_type,
+                object_id=str(object_id),
+            )
+        )
     return event
 
 

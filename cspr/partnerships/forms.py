@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from cspr.partnerships.models import Organisation, Partnership
+from cspr.partnerships.models import Organisation, Partnership, TaskEmails
 from cspr.partnerships.roles import NATIONAL_ROLES, ROLE_CHOICES
 
 
@@ -111,4 +111,20 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text="What will use it, like 'Case system link'.",
         error_messages={"required": "Enter a name for the token"},
+    )
+
+
+class TaskEmailsForm(forms.Form):
+    """How a person hears of what waits for them (issue 12). The service checks the choice again."""
+
+    task_emails = forms.ChoiceField(
+        label="How do you want to be told of new tasks?",
+        choices=TaskEmails.choices,
+        widget=forms.RadioSelect,
+        help_text="The daily digest lists what is overdue, due soon and new. E-mails name the case's reference "
+        "and the child's pseudonym only.",
+        error_messages={
+            "required": "Choose how you want to be told of new tasks",
+            "invalid_choice": "Choose one of the ways listed",
+        },
     )

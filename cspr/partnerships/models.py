@@ -90,6 +90,13 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+class TaskEmails(models.TextChoices):
+    """How a person hears of what is waiting for them (issue 12)."""
+
+    IMMEDIATE = "immediate", "An e-mail when something is given to me, and a daily digest"
+    DIGEST = "digest", "The daily digest only"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in. Identified by work e-mail; what they may see comes only from memberships."""
 
@@ -99,6 +106,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Issue 12: an e-mail when a task is given to them and the daily digest, or the digest only. Changed only
+    # through ``partnerships.services.user_set_task_emails`` (audited).
+    task_emails = models.CharField(max_length=20, choices=TaskEmails.choices, default=TaskEmails.IMMEDIATE)
 
     objects = UserManager()
 

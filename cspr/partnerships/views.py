@@ -18,7 +18,7 @@ from cspr.core.drafts import draft_done, draft_restore
 from cspr.core.errors import NotFound, ServiceError, TooManyAttempts
 from cspr.core.pagination import paginate
 from cspr.partnerships import selectors, services
-from cspr.partnerships.forms import ApiTokenForm, InviteForm, OrganisationForm, SetPasswordForm
+from cspr.partnerships.forms import ApiTokenForm, InviteForm, OrganisationForm, SetPasswordForm, TaskEmailsForm
 from cspr.partnerships.models import ApiToken, Invitation, Partnership
 from cspr.partnerships.types import AuthedRequest
 
@@ -40,7 +40,9 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "partnerships/start.html", {})
 
 
-def _account_page(request: AuthedRequest, form: ApiTokenForm, **context: object) -> HttpResponse:
+def _account_page(
+    request: AuthedRequest, form: ApiTokenForm, task_emails_form: TaskEmailsForm | None = None, **context: object
+) -> HttpResponse:
     return render(
         request,
         "partnerships/account.html",
@@ -48,6 +50,7 @@ def _account_page(request: AuthedRequest, form: ApiTokenForm, **context: object)
             "memberships": selectors.user_memberships(user=request.user),
             "tokens": selectors.api_tokens_for_user(user=request.user),
             "form": form,
+            "task_emails_form": task_emails_form or TaskEmailsForm(initial={"task_emails": request.user.task_emails}),
             **context,
         },
     )
@@ -55,7 +58,29 @@ def _account_page(request: AuthedRequest, form: ApiTokenForm, **context: object)
 
 @login_required
 def account(request: AuthedRequest) -> HttpResponse:
+    """The person's account. A POST is their choice of task e-mails (issue 12), the one form posted here; the
+    CSRF middleware checks it like every POST."""
+    if request.method == "POST":
+        return _task_emails_choose(request)
     return _account_page(request, ApiTokenForm(), new_token=request.session.pop("cspr_new_token", None))
+
+
+def _task_emails_choose(request: AuthedRequest) -> HttpResponse:
+    form = TaskEmailsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_task_emails(actor=request.user, choice=form.cleaned_data["task_emails"], request=request)
+        except ServiceError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "You will get an e-mail when something is given to you, and a daily digest."
+                if form.cleaned_data["task_emails"] == "immediate"
+                else "You will get the daily digest only.",
+            )
+            return redirect("account")
+    return _account_page(request, ApiTokenForm(), task_emails_form=form, page_has_errors=True)
 
 
 @login_required

@@ -256,7 +256,7 @@ def test_home_shows_what_is_due_next_soonest_first(demo):
 
 def test_contributor_home_lists_requests_waiting(demo):
     body = client("health.contributor").get("/home/").content.decode()
-    assert "Requests for information waiting for you" in body and "Child C" in body
+    assert "Answer the request for information" in body and "Child C" in body  # in the task list (issue 12)
 
 
 def test_a_case_closed_without_a_rapid_review_shows_its_clock_as_not_required_with_the_reason(demo):
