@@ -126,13 +126,19 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # PostgreSQL's second wall: the signed-in person's partnerships set on the connection for the request.
+    "cspr.partnerships.middleware.DatabaseScopeMiddleware",
     "cspr.core.middleware.IdleTimeoutMiddleware",
     "cspr.core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cspr.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    # GOV.UK-style 404 and 400 pages with DEBUG on too, as `make run` has it (cspr/web/views.py).
+    "cspr.web.views.ErrorPagesMiddleware",
 ]
+# A form posted without a valid CSRF token gets the service's page, not Django's (cspr/web/views.py).
+CSRF_FAILURE_VIEW = "cspr.web.views.csrf_failure"
 
 ROOT_URLCONF = "cspr.urls"
 WSGI_APPLICATION = "cspr.wsgi.application"
@@ -199,6 +205,10 @@ def database_config(url: str | None) -> dict[str, Any]:
 
 DATABASE_URL = env("DATABASE_URL")
 DATABASES = {"default": database_config(DATABASE_URL)}
+# On PostgreSQL the application connects as this role, which owns no table and cannot bypass row-level
+# security; `cspr migrate` runs as the tables' owner and grants it what it needs (cspr/core/rowsecurity.py,
+# docs/operations.md "The second wall"). Empty: no second wall (a decision, refused in production).
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", "cspr_app")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ATOMIC_REQUESTS = False
 
@@ -359,6 +369,15 @@ LOGGING = {
 
 # Product settings ---------------------------------------------------------------------------------------
 SERVICE_NAME = "Child safeguarding practice reviews"
+# The header (docs/operations.md, "The header"): the GOV.UK crown, "GOV.UK" name, typeface and icons belong only
+# to a service run on GOV.UK ("govuk"). Anywhere else (a partnership's or the Panel's own installation, the
+# demo) "service": a plain header with the operator's name, which is the default.
+CSPR_HEADER = (env("CSPR_HEADER", "service") or "service").strip().lower()
+if CSPR_HEADER not in {"govuk", "service"}:
+    raise ImproperlyConfigured(f"CSPR_HEADER must be govuk or service, not {CSPR_HEADER!r}")
+# Who runs this installation, named in the plain header: a partnership or the national Panel. Left unset, the
+# plain header names the service itself.
+CSPR_OPERATOR_NAME = (env("CSPR_OPERATOR_NAME", "") or "").strip()
 API_TOKEN_PREFIX = "cspr_"  # nosec B105 # the public prefix of every API token, not a secret
 
 # --- The upload gate (cspr/core/uploads.py, docs/documents.md) -----------------------------------------------

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cspr.core import dbscope
 from cspr.partnerships.models import Membership, Organisation, Partnership, User
 from cspr.partnerships.roles import Role
 
@@ -18,6 +21,94 @@ from cspr.partnerships.roles import Role
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct horse battery staple"
+
+# The suite's own code (fixtures making records, assertions reading them back) acts as a command does: in the
+# system scope of PostgreSQL's row-level security. Pages and API calls made through the test client and the
+# browser are scoped to their signed-in person by the middleware, exactly as in production (cspr/core/dbscope.py).
+dbscope.set_process_default(dbscope.SYSTEM)
+
+
+def _owner_params() -> dict[str, Any]:
+    db = settings.DATABASES["default"]
+    return {
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+    }
+
+
+def _ensure_app_role(role: str) -> None:
+    """Create the application role on this PostgreSQL server if it is missing (as .ci/run and
+    docs/operations.md do): it logs in, owns nothing, and is neither superuser nor BYPASSRLS."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(dbname="postgres", autocommit=True, **_owner_params()) as conn:
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+            return
+        # Another xdist worker may make it at the same moment: either error then means it exists.
+        with contextlib.suppress(psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS").format(sql.Identifier(role)))
+
+
+_OWNER: list[str | None] = [None]
+
+
+@contextlib.contextmanager
+def table_owner() -> Iterator[None]:
+    """Run the block connected as the tables' owner, for what only an owner may do and the application never
+    does (a flush that restarts the id sequences). Nothing changes on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or _OWNER[0] is None:
+        yield
+        return
+    app_role = connection.settings_dict["USER"]
+    connection.close()
+    connection.settings_dict["USER"] = _OWNER[0]
+    try:
+        yield
+    finally:
+        # A flush's post_migrate refreshed the grants, revoking the suite's TRUNCATE: give it back.
+        with connection.cursor() as cursor:
+            cursor.execute(f'GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO "{app_role}"')
+        connection.close()
+        connection.settings_dict["USER"] = app_role
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Before the test database is made: on PostgreSQL, the role the migration grants to must exist."""
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and settings.DATABASE_APP_ROLE:
+        _ensure_app_role(settings.DATABASE_APP_ROLE)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """On PostgreSQL the whole suite then runs as the application role, under row-level security, as
+    production does; the tables' owner made and migrated the database and drops it at the end. The role is
+    given TRUNCATE here only, for the suite's flush between transactional tests (production never has it:
+    TRUNCATE ignores row-level security)."""
+    from django.db import connection
+
+    role = settings.DATABASE_APP_ROLE
+    if connection.vendor != "postgresql" or not role:
+        yield
+        return
+    owner = connection.settings_dict["USER"]
+    _OWNER[0] = owner
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(f'GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO "{role}"')
+        connection.close()
+        connection.settings_dict["USER"] = role
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            connection.close()
+            connection.settings_dict["USER"] = owner
 
 
 @pytest.fixture

@@ -415,7 +415,7 @@ def _report(failures: list[str], cells: int) -> str:
 # --- the tests ----------------------------------------------------------------------------------------------
 
 
-def test_the_table_is_complete() -> None:
+def test_the_table_is_complete(db: Any) -> None:
     """Every case page and every cases operation has a row, no row names an endpoint that is gone, every role
     has a column and every stage of the state machine a line (each demo stage is checked by the matrix below)."""
     pages = set(case_app_routes()) | {

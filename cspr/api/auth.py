@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from cspr.partnerships.middleware import request_acts_as
 from cspr.partnerships.models import User
 from cspr.partnerships.services import api_token_authenticate
 
@@ -15,5 +16,5 @@ class TokenAuth(HttpBearer):
         user = api_token_authenticate(token)
         if user is None:
             return None
-        request.user = user
+        request_acts_as(request, user)
         return user

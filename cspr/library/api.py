@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 from cspr.library import selectors
 from cspr.library.search import plain_snippet
 from cspr.library.taxonomy import theme_labels
+from cspr.partnerships.middleware import request_acts_as
 from cspr.partnerships.models import User
 from cspr.partnerships.services import api_token_authenticate
 
@@ -35,7 +36,7 @@ class OptionalTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = api_token_authenticate(token)
         if user is not None:
-            request.user = user
+            request_acts_as(request, user)  # its owner's memberships, and their database scope
         return user
 
 

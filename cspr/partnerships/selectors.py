@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cspr.core import dbscope
 from cspr.core.errors import NotFound
 from cspr.partnerships.models import ApiToken, Invitation, Membership, Organisation, Partnership, User
 from cspr.partnerships.roles import PARTNERSHIP_WIDE_ROLES, PEOPLE_ADMIN_ROLES, Role
@@ -97,6 +98,26 @@ def access_for(user: Viewer) -> Access:
             cache[user.pk] = _read_access(user)
         return cache[user.pk]
     return _read_access(user)
+
+
+def database_scope(user: Viewer) -> dbscope.Scope:
+    """What PostgreSQL's row-level security lets ``user``'s queries reach: their partnerships, the Panel's
+    sent cases, the system administrator's people (cspr/core/rowsecurity.py). Their own memberships are read
+    under a scope naming only them, which is all the membership policy needs to show them."""
+    if user is None or not user.is_authenticated:
+        return dbscope.NOTHING
+    with dbscope.scoped(dbscope.Scope(user_id=user.pk)):
+        access = access_for(user)
+    if access.user_id is None:
+        # Signed in with a password only (or inactive): no partnership, but still themself, so the events of
+        # their own sign-in steps can be written (PostgreSQL checks a new row against the read rule).
+        return dbscope.Scope(user_id=user.pk)
+    return dbscope.for_person(
+        user_id=access.user_id,
+        partnership_ids=access.partnership_ids(),
+        panel=access.is_panel,
+        admin=access.is_system_admin,
+    )
 
 
 def _read_access(user: User) -> Access:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cspr.audit.services import audit_record
+from cspr.core import dbscope
 from cspr.core.errors import NotAllowed, NotFound, TooManyAttempts, ValidationFailed
 from cspr.partnerships.models import (
     NATION_CHOICES,
@@ -26,6 +27,7 @@ from cspr.partnerships.models import (
     Membership,
     Organisation,
     Partnership,
+    TaskEmails,
     User,
 )
 from cspr.partnerships.roles import NATIONAL_ROLES, PEOPLE_ADMIN_ROLES, Role
@@ -195,7 +197,10 @@ def invitation_create(
 
 
 def invitation_by_token(token: str) -> Invitation:
-    invitation = Invitation.objects.filter(token_hash=_sha256(token)).select_related("partnership").first()
+    # The link's token is the credential, and nobody whose partnerships could scope the lookup is signed in
+    # yet: the one read of partnership data a request makes in the system scope (cspr/core/dbscope.py).
+    with dbscope.system():
+        invitation = Invitation.objects.filter(token_hash=_sha256(token)).select_related("partnership").first()
     if invitation is None or not invitation.is_open:
         raise NotFound("This invitation link is not valid. It may have expired or been used already.")
     return invitation
@@ -207,7 +212,15 @@ def invitation_accept(*, token: str, password: str, request: HttpRequest | None 
     For an existing account the link alone is not proof of identity, so its password is asked too, and that
     password step is throttled as sign-in is (django-axes, issue "Prove it holds", defect 7): the check goes
     through ``authenticate`` so a failure here counts towards the same lockout as a failure at sign-in, and is
-    made before the transaction, so the recorded failure is not rolled back with the refusal."""
+    made before the transaction, so the recorded failure is not rolled back with the refusal.
+
+    Runs in the system scope of PostgreSQL's row-level security: the token is the credential, and the person it
+    makes a member holds no membership of that partnership until the transaction commits."""
+    with dbscope.system():
+        return _invitation_accept(token=token, password=password, request=request)
+
+
+def _invitation_accept(*, token: str, password: str, request: HttpRequest | None) -> User:
     invitation = invitation_by_token(token)
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if existing is not None:
@@ -349,6 +362,29 @@ def user_create(*, actor: User | None, email: str, full_name: str, password: str
         user = User.objects.create_user(email, password, full_name=full_name)
         audit_record(actor=actor, action="user.created", target=user, after={"email": user.email})
     return user
+
+
+def user_set_task_emails(*, actor: User, choice: str, request: HttpRequest | None = None) -> User:
+    """A person chooses how they hear of what waits for them (issue 12): an e-mail when a task is given to them
+    and the daily digest, or the digest only. Their own setting only; audited like every write (rule 2)."""
+    if choice not in TaskEmails.values:
+        raise ValidationFailed(
+            "Choose how you want to be told.",
+            field_errors={"task_emails": "Choose how you want to be told of new tasks"},
+        )
+    with transaction.atomic():
+        before = User.objects.select_for_update().values_list("task_emails", flat=True).get(pk=actor.pk)
+        User.objects.filter(pk=actor.pk).update(task_emails=choice)
+        actor.task_emails = choice
+        audit_record(
+            actor=actor,
+            action="user.task_emails_changed",
+            target=actor,
+            before={"task_emails": before},
+            after={"task_emails": choice},
+            request=request,
+        )
+    return actor
 
 
 def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:

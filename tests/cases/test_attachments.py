@@ -195,3 +195,34 @@ def test_files_are_served_as_downloads_with_their_stored_type_and_a_safe_name(ch
         served["Content-Disposition"]
         == "attachment; filename=\"Caf notes.txt\"; filename*=UTF-8''Caf%C3%A9%20notes.txt"
     )
+
+
+def test_the_daily_sweep_removes_only_old_files_no_attachment_names(chain, media):
+    """An upload killed between writing its file and its row leaves an encrypted file nobody can reach
+    (tests/core/test_crashes.py); `cspr daily` removes it once no upload could still be committing."""
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    case = notified_case(chain)
+    client = verified_client(chain["manager"])
+    client.post(
+        f"/cases/{case.pk}/attachments/new/",
+        {"file": SimpleUploadedFile("minutes.docx", _docx_bytes("Minutes")), "description": "Minutes"},
+    )
+    kept = media / Attachment.objects.get(case=case).storage_name
+    folder = kept.parent
+    old_orphan, new_orphan = folder / ("0" * 32), folder / ("1" * 32)
+    for path in (old_orphan, new_orphan):
+        path.write_bytes(b"encrypted bytes of an upload that never committed")
+    two_days_ago = time.time() - 2 * 24 * 60 * 60
+    os.utime(old_orphan, (two_days_ago, two_days_ago))
+    os.utime(kept, (two_days_ago, two_days_ago))  # old, but named by its row
+
+    call_command("daily")
+
+    assert kept.exists() and new_orphan.exists()
+    assert not old_orphan.exists()
+    download = client.get(f"/cases/{case.pk}/attachments/{Attachment.objects.get(case=case).pk}/")
+    assert download.status_code == 200

@@ -1,4 +1,5 @@
-"""Attachments to a notification: validated before they are stored, encrypted at rest (DESIGN.md rules 5, 6)."""
+"""Attachments to a notification or to an agency's answer: validated before they are stored, encrypted at rest
+(DESIGN.md rules 5, 6)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import secrets
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 from cryptography.fernet import InvalidToken
@@ -16,11 +18,11 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from cspr.audit.services import audit_record
-from cspr.cases.models import Attachment, Case, CaseState
+from cspr.cases.models import AgencyRequest, Attachment, Case, CaseState
 from cspr.cases.services.common import raise_if, require_business_manager
 from cspr.core.crypto import DecryptionError, fernet, first_key_fernet
 from cspr.core.errors import IllegalTransition
-from cspr.core.uploads import DOCX, JPEG, PDF, PNG, TEXT, UploadRefused, UploadTooLarge, upload_check
+from cspr.core.uploads import DOCX, JPEG, PDF, PNG, TEXT, CheckedUpload, UploadRefused, UploadTooLarge, upload_check
 from cspr.partnerships.models import User
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -30,53 +32,77 @@ ATTACHMENT_KINDS = (PDF, DOCX, PNG, JPEG, TEXT)
 ATTACHMENT_REQUIREMENT = "The selected file must be a PDF, Word document, PNG, JPEG or plain text file"
 
 
-def attachment_add(
-    *, actor: User, case: Case, name: str, data: bytes, description: str = "", request: HttpRequest | None = None
-) -> Attachment:
-    """Attach a file to the case's notification. The file passes the upload gate (type from its content,
-    size, name, macros and scripts, malware scan) before anything is written; a refusal stores no file, no
-    row and no audit event (DESIGN.md rule 5)."""
-    require_business_manager(actor, case)
-    if case.state in {CaseState.NO_FURTHER_ACTION, CaseState.CLOSED}:
-        raise IllegalTransition("Files can no longer be added to this case.")
-    description = (description or "").strip()
-    errors: dict[str, str] = {}
-    checked = None
-    too_large = False
+def attachment_check(*, name: str, data: bytes, errors: dict[str, str]) -> CheckedUpload | None:
+    """Pass a file through the upload gate (type from its content, size, name, macros and scripts, malware
+    scan), writing nothing. A refusal goes into ``errors["file"]`` (with the other answers' errors, so all come
+    at once); a file too large raises at once, 413 on the API."""
     try:
-        checked = upload_check(
+        return upload_check(
             name=name, data=data, accept=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES,
             requirement=ATTACHMENT_REQUIREMENT,
         )  # fmt: skip
+    except UploadTooLarge as exc:
+        raise UploadTooLarge(
+            "There is a problem with the file.", reason="too_large", field_errors={**errors, "file": exc.message}
+        ) from exc
     except UploadRefused as exc:
         errors["file"] = exc.message
-        too_large = isinstance(exc, UploadTooLarge)
-    if too_large:  # 413 on the API
-        raise UploadTooLarge("There is a problem with the file.", reason="too_large", field_errors=errors)
+        return None
+
+
+def attachment_file_save(case: Case, checked: CheckedUpload) -> str:
+    """Store a checked file's bytes encrypted with the field keys (DESIGN.md rule 6), under a random name that
+    says nothing of it; the caller writes its row in a transaction and deletes the file if that fails."""
+    storage_name = f"attachments/{case.partnership_id}/{secrets.token_hex(16)}"
+    return default_storage.save(storage_name, ContentFile(fernet().encrypt(checked.data)))
+
+
+def attachment_row_create(
+    *,
+    case: Case,
+    checked: CheckedUpload,
+    saved: str,
+    actor: User,
+    description: str = "",
+    agency_request: AgencyRequest | None = None,
+) -> Attachment:
+    return Attachment.objects.create(
+        case=case,
+        agency_request=agency_request,
+        storage_name=saved,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=len(checked.data),
+        sha256=checked.sha256,
+        description=(description or "").strip(),
+        uploaded_by=actor,
+    )
+
+
+def attachment_add(
+    *, actor: User, case: Case, name: str, data: bytes, description: str = "", request: HttpRequest | None = None
+) -> Attachment:
+    """Attach a file to the case's notification. The file passes the upload gate before anything is written;
+    a refusal stores no file, no row and no audit event (DESIGN.md rule 5)."""
+    require_business_manager(actor, case)
+    if case.state in {CaseState.NO_FURTHER_ACTION, CaseState.CLOSED}:
+        raise IllegalTransition("Files can no longer be added to this case.")
+    errors: dict[str, str] = {}
+    checked = attachment_check(name=name, data=data, errors=errors)
     raise_if(errors, "There is a problem with the file.")
     assert checked is not None
-    data, content_type = checked.data, checked.content_type
-    storage_name = f"attachments/{case.partnership_id}/{secrets.token_hex(16)}"
-    encrypted = fernet().encrypt(data)
-    saved = default_storage.save(storage_name, ContentFile(encrypted))
+    saved = attachment_file_save(case, checked)
     try:
         with transaction.atomic():
-            attachment = Attachment.objects.create(
-                case=case,
-                storage_name=saved,
-                original_name=checked.name,
-                content_type=content_type,
-                size=len(data),
-                sha256=checked.sha256,
-                description=description,
-                uploaded_by=actor,
+            attachment = attachment_row_create(
+                case=case, checked=checked, saved=saved, actor=actor, description=description
             )
             audit_record(
                 actor=actor,
                 action="attachment.added",
                 partnership=case.partnership_id,
                 target=case,
-                after={"attachment": attachment.pk, "type": content_type, "size": len(data)},
+                after={"attachment": attachment.pk, "type": checked.content_type, "size": len(checked.data)},
                 request=request,
             )
     except Exception:
@@ -137,3 +163,29 @@ def attachment_file_reencrypt(*, attachment: Attachment) -> bool:
     finally:
         os.close(folder)
     return True
+
+
+# An upload writes its encrypted file before the transaction that names it (so no row ever names a missing
+# file); a process killed between the two leaves a file no row names (tests/core/test_crashes.py). The daily
+# sweep removes such files once they are old enough that no upload can still be committing its row.
+ORPHAN_GRACE = 24 * 60 * 60  # seconds
+
+
+def attachment_files_sweep(*, now: float | None = None) -> int:
+    """Delete attachment files that no row names and that are older than ``ORPHAN_GRACE``; return how many.
+    Encrypted and unreadable without the key, they are still copies of a child's records that nobody can
+    reach (DOMAIN.md data protection: keep nothing without a purpose)."""
+    root = Path(default_storage.path("attachments"))
+    if not root.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - ORPHAN_GRACE
+    named = set(Attachment.objects.values_list("storage_name", flat=True))
+    removed = 0
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.stat().st_mtime > cutoff:
+            continue
+        if path.relative_to(default_storage.path("")).as_posix() in named:
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
