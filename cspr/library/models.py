@@ -65,6 +65,11 @@ class Report(models.Model):
     text_removed_at = models.DateTimeField(null=True, blank=True)
     signature = models.JSONField(default=dict, blank=True, help_text="Terms (and embedding) for similar reviews.")
     detector_mode = models.CharField(max_length=40, blank=True)
+    confirmed_themes = models.BigIntegerField(
+        default=0,
+        editable=False,
+        help_text="The confirmed themes as bits (cspr.library.theme_bits), kept by the database from ReportTheme.",
+    )
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.INGEST)
     origin_case_id = models.PositiveBigIntegerField(
         null=True, blank=True, unique=True, help_text="The case whose publication added this report."

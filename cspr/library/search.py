@@ -227,6 +227,12 @@ class SearchBackend(ABC):
         is in a tenth as many rows, and only the shown page's passages are ranked (``best_passages``).
         Needs a non-empty query."""
 
+    def report_row_match(self, query: SearchQuery) -> tuple[str, list[Any], str, list[Any]] | None:
+        """For a backend whose report-level index is a column of ``library_report`` itself: the condition
+        and the score as SQL over that row, each with its parameters, so the search reads each matching
+        report once (``matches_sql`` joined back to the report reads it twice). None: use ``matches_sql``."""
+        return None
+
     @abstractmethod
     def best_passages(self, query: SearchQuery, report_ids: Sequence[int]) -> dict[int, BestPassage]:
         """For each of the given (shown) reports, its best passage for the query, with its extract: one
@@ -292,25 +298,43 @@ class SqliteSearchBackend(SearchBackend):
         )
         return sql, [self.render(query)]
 
+    # The passages of the given reports, as ranges of rowids the FTS5 index can seek to: a report's passages are
+    # written together, so their ids are one run (any passage of another report inside a range is dropped by
+    # the join). FTS5 cannot seek to a list of rowids (``rowid IN``), only to a range, so a list walks the
+    # whole match: every passage in the library with a common word, 0.5-1 s at 20,000 reports.
+    _RANGES = (
+        "r AS MATERIALIZED (SELECT report_id, MIN(id) AS lo, MAX(id) AS hi FROM library_passage "
+        "WHERE report_id IN (SELECT value FROM json_each(%s)) GROUP BY report_id)"
+    )
+
     def best_passages(self, query: SearchQuery, report_ids: Sequence[int]) -> dict[int, BestPassage]:
         wanted = passage_query(query)
         if not wanted or not report_ids:
             return {}
-        # The page's passages that match (bm25 for those only), the best per report (SQLite returns the bare
-        # column from the row holding MIN), then the extract of those few.
+        # Each shown report's matching passages, with how much of the query each holds: the phrase instances
+        # FTS5 marks (highlight() with a one-character mark, so the count is the added length), a heading's
+        # counting double as in the ranking. Not bm25: FTS5 works out bm25's document frequencies again for
+        # each range it seeks to, a pass over every matching passage in the library each time (about 4 ms
+        # per report for a common word). The best per report (most marks, then the first), then the extract
+        # of those few, each found by its rowid.
         sql = (
-            "WITH f AS MATERIALIZED (SELECT rowid AS pid, bm25(library_passage_fts, 2.0, 1.0) AS s "
-            "FROM library_passage_fts WHERE library_passage_fts MATCH %s AND rowid IN "
-            "(SELECT id FROM library_passage WHERE report_id IN (SELECT value FROM json_each(%s)))), "
-            "b AS MATERIALIZED (SELECT p.report_id, p.id AS pid, MIN(f.s) AS s, COUNT(*) AS n "
-            "FROM f JOIN library_passage p ON p.id = f.pid GROUP BY p.report_id), "
-            "h AS MATERIALIZED (SELECT rowid AS pid, snippet(library_passage_fts, 1, %s, %s, '\u2026', 40) AS snip "
-            "FROM library_passage_fts WHERE library_passage_fts MATCH %s AND rowid IN (SELECT pid FROM b)) "
+            f"WITH {self._RANGES}, "  # noqa: S608 -- constant SQL; every value is a parameter  # nosec B608
+            "c AS MATERIALIZED (SELECT r.report_id, f.rowid AS pid, p.position, "
+            "2 * (LENGTH(highlight(library_passage_fts, 0, %s, '')) - LENGTH(p.heading)) "
+            "+ LENGTH(highlight(library_passage_fts, 1, %s, '')) - LENGTH(p.text) AS marks "
+            "FROM r CROSS JOIN library_passage_fts f JOIN library_passage p ON p.id = f.rowid "
+            "WHERE f.rowid BETWEEN r.lo AND r.hi AND library_passage_fts MATCH %s AND p.report_id = r.report_id), "
+            "b AS MATERIALIZED (SELECT report_id, pid, n FROM (SELECT report_id, pid, COUNT(*) OVER w AS n, "
+            "ROW_NUMBER() OVER (w ORDER BY marks DESC, position) AS k FROM c WINDOW w AS (PARTITION BY report_id)) "
+            "WHERE k = 1), "
+            "h AS MATERIALIZED (SELECT b.pid, snippet(library_passage_fts, 1, %s, %s, '\u2026', 40) AS snip "
+            "FROM b CROSS JOIN library_passage_fts f WHERE f.rowid = b.pid AND library_passage_fts MATCH %s) "
             "SELECT b.report_id, b.pid, p.page, p.heading, b.n, COALESCE(h.snip, SUBSTR(p.text, 1, 300)) "
             "FROM b JOIN library_passage p ON p.id = b.pid LEFT JOIN h ON h.pid = b.pid"
         )
         rendered = self.render(wanted)
-        params = [rendered, json.dumps([int(i) for i in report_ids]), MARK_START, MARK_END, rendered]
+        ids = json.dumps([int(i) for i in report_ids])
+        params = [ids, MARK_START, MARK_START, rendered, MARK_START, MARK_END, rendered]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -327,25 +351,28 @@ class SqliteSearchBackend(SearchBackend):
     def snippets(self, query: SearchQuery, passage_ids: Sequence[int]) -> dict[int, str]:
         if not query or not passage_ids:
             return {}
+        # One seek per passage (rowid = each id): FTS5 cannot seek to a list (rowid IN walks the whole match).
         sql = (
-            "SELECT rowid, snippet(library_passage_fts, 1, %s, %s, '\u2026', 40) FROM library_passage_fts "
-            "WHERE library_passage_fts MATCH %s AND rowid IN (SELECT value FROM json_each(%s))"
+            "SELECT f.rowid, snippet(library_passage_fts, 1, %s, %s, '\u2026', 40) FROM json_each(%s) j "
+            "CROSS JOIN library_passage_fts f WHERE f.rowid = j.value AND library_passage_fts MATCH %s"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [MARK_START, MARK_END, self.render(query), json.dumps(list(passage_ids))])
+            cursor.execute(sql, [MARK_START, MARK_END, json.dumps([int(i) for i in passage_ids]), self.render(query)])
             return {int(pid): text for pid, text in cursor.fetchall()}
 
     def passage_matches(self, query: SearchQuery, report_id: int, *, limit: int = 20) -> list[tuple[int, float]]:
         if not query:
             return []
+        # One report: FTS5 seeks to its range of passage ids (bm25's document frequencies worked out once).
         sql = (
-            "WITH m AS MATERIALIZED (SELECT rowid AS pid, bm25(library_passage_fts, 2.0, 1.0) AS s "
-            "FROM library_passage_fts WHERE library_passage_fts MATCH %s AND rowid IN "
-            "(SELECT id FROM library_passage WHERE report_id = %s)) "
-            "SELECT m.pid, m.s FROM m JOIN library_passage p ON p.id = m.pid ORDER BY m.s, p.position LIMIT %s"
+            f"WITH {self._RANGES}, m AS MATERIALIZED (SELECT f.rowid AS pid, bm25(library_passage_fts, 2.0, 1.0) "  # noqa: S608 -- constant SQL; every value is a parameter  # nosec B608
+            "AS s FROM r CROSS JOIN library_passage_fts f WHERE f.rowid BETWEEN r.lo AND r.hi "
+            "AND library_passage_fts MATCH %s) "
+            "SELECT m.pid, m.s FROM m JOIN library_passage p ON p.id = m.pid WHERE p.report_id = %s "
+            "ORDER BY m.s, p.position LIMIT %s"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [self.render(passage_query(query)), report_id, limit])
+            cursor.execute(sql, [json.dumps([int(report_id)]), self.render(passage_query(query)), report_id, limit])
             return [(int(pid), -float(s)) for pid, s in cursor.fetchall()]
 
 
@@ -376,6 +403,18 @@ class PostgresSearchBackend(SearchBackend):
             "FROM library_report r, to_tsquery('english', %s) q WHERE r.search_document @@ q"
         )
         return sql, [self.render(query)]
+
+    def report_row_match(self, query: SearchQuery) -> tuple[str, list[Any], str, list[Any]] | None:
+        # The tsvector is a column of the report: one read of each matching report gives its score and the
+        # columns the facets count. The query as a constant (not a FROM item), so the planner can weigh the GIN
+        # index against its statistics.
+        rendered = self.render(query)
+        return (
+            "library_report.search_document @@ to_tsquery('english', %s)",
+            [rendered],
+            "ts_rank(library_report.search_document, to_tsquery('english', %s))",
+            [rendered],
+        )
 
     def best_passages(self, query: SearchQuery, report_ids: Sequence[int]) -> dict[int, BestPassage]:
         wanted = passage_query(query)

@@ -21,6 +21,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.datastructures import MultiValueDict
 
 from cspr.core.errors import NotFound
+from cspr.library import theme_bits
 from cspr.library.detect import default_detector
 from cspr.library.metadata import AGE_BANDS, HARMS, NATIONS, REVIEW_TYPES
 from cspr.library.models import Passage, Report, ReportTheme, ReportVector, text_in_retention_q
@@ -186,56 +187,89 @@ def _where_on_reports(allowed: QuerySet[Report]) -> tuple[str, list[Any]]:
     return f"library_report.id IN ({allowed_sql})", list(allowed_params)
 
 
-def _facet_selects(with_facets: bool) -> tuple[list[str], list[Any]]:
+def _facet_selects(with_facets: bool) -> list[str]:
     """The GROUP BYs over the matching set ``s``, one SELECT per facet, for the UNION ALL in _search_sql."""
     if not with_facets:
-        return [], []
+        return []
     selects = [
         f"SELECT '{name}', CAST({name} AS TEXT), NULL, COUNT(*), NULL, NULL FROM s "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter  # nosec B608
         f"WHERE {name} IS NOT NULL{'' if name == 'year' else f" AND {name} <> ''"} GROUP BY {name}"
         for name in FACET_FIELDS
     ]
-    # Only confirmed themes are facets; (report, theme) is unique, so COUNT(*) counts reports.
-    # CROSS JOIN keeps SQLite's join order (each matching report's themes from the (report, status, theme)
-    # index) rather than every confirmed theme in the library probed against the matches; PostgreSQL plans
-    # it as any inner join.
-    selects.append(
-        "SELECT 'theme', t.theme, NULL, COUNT(*), NULL, NULL FROM s "
-        "CROSS JOIN library_reporttheme t WHERE t.report_id = s.id AND t.status = %s GROUP BY t.theme"
-    )
-    return selects, [ReportTheme.Status.CONFIRMED.value]
+    # Only confirmed themes are facets. Each matching report's confirmed themes are bits of one integer
+    # (theme_bits), so the facet is one pass over ``s`` adding up two themes per sum, not a join to every
+    # confirmed theme row of every match. One row per sum: ("themes", its low bit, count = the sum).
+    selects += [
+        f"SELECT 'themes', '{j}', NULL, CAST(t{j} AS BIGINT), NULL, NULL FROM tb"  # noqa: S608 -- constant SQL; every value is a parameter  # nosec B608
+        for j, _ in theme_bits.theme_sum_sql("themes")
+    ]
+    return selects
+
+
+def _theme_sums_cte(with_facets: bool) -> str:
+    if not with_facets:
+        return ""
+    sums = theme_bits.theme_sum_sql("themes")
+    columns = ", ".join(f"{expr} AS t{j}" for j, expr in sums)
+    return f", tb AS MATERIALIZED (SELECT {columns} FROM s)"  # noqa: S608 -- constant SQL; every value is a parameter  # nosec B608
+
+
+# The columns search reads from each matching report, all in one narrow index on SQLite (migration 0006): read
+# through it, not the wide rows. SQLite's planner would look the reports up by rowid in the table itself.
+_REPORT_COLUMNS = (
+    "library_report.id, library_report.year, library_report.nation, library_report.review_type, "
+    "library_report.age_band, library_report.harm, library_report.confirmed_themes AS themes"
+)
+
+
+def _report_table() -> str:
+    if connection.vendor == "sqlite":
+        return "library_report INDEXED BY library_report_search_row"
+    return "library_report"
 
 
 def _search_sql(
-    *, allowed: QuerySet[Report], matches: tuple[str, list[Any]] | None, limit: int, offset: int, with_facets: bool
+    *,
+    allowed: QuerySet[Report],
+    matches: tuple[str, list[Any]] | None,
+    limit: int,
+    offset: int,
+    with_facets: bool,
+    row_match: tuple[str, list[Any], str, list[Any]] | None = None,
 ) -> tuple[str, list[Any]]:
     """One statement that answers a search page: the shown page of hits, the total and every facet.
 
     ``s`` is the matching set, computed once by the database (materialised): the backend's matches joined
-    to the reports the reader may see under the chosen filters (``allowed`` stays a subquery). The total
-    and the facets are GROUP BYs over it, so they are right at any size and nothing but the page's 20
-    rows and the facet counts comes back. Rows: (kind, value, rank, count or report id, passage id, n).
+    to the reports the reader may see under the chosen filters (``allowed`` stays a subquery), or, for a
+    backend whose index is a column of the report row (``row_match``), those reports in one scan. The total
+    and the facets are GROUP BYs and sums over it, so they are right at any size and nothing but the page's
+    20 rows and the facet counts comes back. Rows: (kind, value, rank, count or report id, NULL, NULL).
     """
     where_sql, where_params = _where_on_reports(allowed)
     params: list[Any] = []
-    if matches is None:
-        s = (
-            "SELECT library_report.id, library_report.year, library_report.nation, library_report.review_type, "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter  # nosec B608
-            f"library_report.age_band, library_report.harm FROM library_report WHERE {where_sql}"
-        )
+    if matches is None and row_match is None:
+        s = f"SELECT {_REPORT_COLUMNS} FROM {_report_table()} WHERE {where_sql}"  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter  # nosec B608
         params += where_params
         selects = [
             "SELECT CAST('' AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS DOUBLE PRECISION), "
             "CAST(COUNT(*) AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM s"
         ]
     else:
-        match_sql, match_params = matches
-        s = (
-            "SELECT library_report.id, library_report.year, library_report.nation, library_report.review_type, "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter  # nosec B608
-            f"library_report.age_band, library_report.harm, m.score AS rank FROM ({match_sql}) m "
-            f"JOIN library_report ON library_report.id = m.report_id WHERE {where_sql}"
-        )
-        params += [*match_params, *where_params]
+        if row_match is not None:
+            condition, condition_params, score, score_params = row_match
+            s = (
+                f"SELECT {_REPORT_COLUMNS}, {score} AS rank FROM library_report "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter  # nosec B608
+                f"WHERE {condition} AND {where_sql}"
+            )
+            params += [*score_params, *condition_params, *where_params]
+        else:
+            assert matches is not None
+            match_sql, match_params = matches
+            s = (
+                f"SELECT {_REPORT_COLUMNS}, m.score AS rank FROM ({match_sql}) m "  # noqa: S608 -- constant SQL and the backend's own; every value is a parameter  # nosec B608
+                f"JOIN {_report_table()} ON library_report.id = m.report_id WHERE {where_sql}"
+            )
+            params += [*match_params, *where_params]
         selects = [
             "SELECT CAST('hit' AS TEXT), CAST(NULL AS TEXT), CAST(rank AS DOUBLE PRECISION), CAST(id AS BIGINT), "
             "CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) "
@@ -243,18 +277,21 @@ def _search_sql(
             "SELECT '', NULL, NULL, COUNT(*), NULL, NULL FROM s",
         ]
         params += [limit, offset]
-    facet_selects, facet_params = _facet_selects(with_facets)
-    sql = f"WITH s AS MATERIALIZED ({s}) " + " UNION ALL ".join([*selects, *facet_selects])
-    return sql, [*params, *facet_params]
+    sql = f"WITH s AS MATERIALIZED ({s}){_theme_sums_cte(with_facets)} " + " UNION ALL ".join(
+        [*selects, *_facet_selects(with_facets)]
+    )
+    return sql, params
 
 
 def _facet_values(rows: list[tuple[str, str, int]], filters: SearchFilters) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {}
     labels = theme_labels()
+    sums = {int(v): n for kind, v, n in rows if kind == "themes"}
+    themes = [("theme", theme, n) for theme, n in theme_bits.theme_counts(sums).items()]
     for name in (*FACET_FIELDS, "theme"):
         chosen = {str(v) for v in getattr(filters, name)}
         names = labels if name == "theme" else FACET_LABELS.get(name, {})
-        values = [FacetValue(v, names.get(v, v), n, v in chosen) for kind, v, n in rows if kind == name]
+        values = [FacetValue(v, names.get(v, v), n, v in chosen) for kind, v, n in [*rows, *themes] if kind == name]
         values.sort(key=lambda f: (-int(f.value)) if name == "year" else (-f.count, f.label))
         facets[name] = values
     return facets
@@ -285,12 +322,14 @@ def library_search(
     backend = get_backend() if parsed else None
     # Text past its retention date is not searched even before the daily job removes it (DOMAIN.md).
     allowed = base.filter(text_in_retention_q()) if parsed else base
+    row_match = backend.report_row_match(parsed) if backend is not None else None
     sql, params = _search_sql(
         allowed=allowed,
-        matches=backend.matches_sql(parsed) if backend is not None else None,
+        matches=backend.matches_sql(parsed) if backend is not None and row_match is None else None,
         limit=limit,
         offset=offset,
         with_facets=with_facets,
+        row_match=row_match,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
