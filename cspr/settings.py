@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "cspr.partnerships",
     "cspr.audit",
     "cspr.cases",
+    "cspr.reviews",
     "cspr.library",
     "cspr.web",
     "cspr.api",

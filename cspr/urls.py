@@ -69,6 +69,7 @@ urlpatterns = [
     path("privacy/", partnership_views.privacy, name="privacy"),
     path("healthz", partnership_views.healthz, name="healthz"),
     path("", include("cspr.cases.urls")),
+    path("reviews/", include("cspr.reviews.urls")),
     path("", include("cspr.library.urls")),
     path("api/v1/", api.urls),
 ]

@@ -149,6 +149,15 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    # A local review of the case with a process, a written request and a version, so its pages are walked too.
+    from cspr.reviews.models import LocalReview, ParallelProcess, ReportVersion, WrittenRequest
+
+    review = LocalReview.objects.create(case=case, partnership=a)
+    process = ParallelProcess.objects.create(
+        review=review, kind="inquest", lead_contact="SECRET-NARRATIVE-ALPHA coroner", recorded_by=manager
+    )
+    written_request = WrittenRequest.objects.create(review=review, question="SECRET-NARRATIVE-ALPHA?", asked_by=manager)
+    version = ReportVersion.objects.create(review=review, number=1, text="SECRET-NARRATIVE-ALPHA", written_by=manager)
     outsider = two_partnerships["b_manager"]
     _, outsider_token = api_token_create(actor=outsider, name="bravo-token")
     return {
@@ -163,6 +172,10 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
             "a_audit_id": audit.pk,
             "a_audit_item_id": audit_item.pk,
             "a_attachment_id": attachment.pk,
+            "a_review_id": review.pk,
+            "a_process_id": process.pk,
+            "a_written_request_id": written_request.pk,
+            "a_version_id": version.pk,
         },
         "secrets": [
             case.reference,

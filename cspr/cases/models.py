@@ -298,7 +298,16 @@ class AgencyRequest(models.Model):
         ANSWERED = "answered", "Answered"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class Purpose(models.TextChoices):
+        """What is asked: the rapid review's summary of involvement (DOMAIN.md step 3), or, for the local
+        review, a chronology or an individual management report (step 7)."""
+
+        SUMMARY = "summary", "Summary of involvement"
+        CHRONOLOGY = "chronology", "Chronology"
+        MANAGEMENT_REPORT = "management_report", "Individual management report"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agency_requests")
+    purpose = models.CharField(max_length=30, choices=Purpose.choices, default=Purpose.SUMMARY)
     organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
     contributor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agency_requests")
     shared_facts = EncryptedTextField(help_text="What the contributor is told about the case.")
@@ -308,6 +317,9 @@ class AgencyRequest(models.Model):
     response = EncryptedTextField(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.JSONField(default=list, blank=True, help_text="Dates a reminder was e-mailed.")
+    escalated_on = models.DateField(
+        null=True, blank=True, help_text="When a late local review request was taken to the agency's decision maker."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -8,6 +8,9 @@ must happen first. Nothing else in the product assigns ``Case.state``. The guard
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.db import transaction
 from django.http import HttpRequest
 
 from cspr.cases.clocks import case_calendar, case_process, clocks_recompute
@@ -158,6 +161,17 @@ CASE_MACHINE: Machine[Case, CaseState] = Machine(
 )
 
 
+# A later app acts when a case enters a stage (DESIGN.md, imports run one way): the local review opens when
+# the case reaches "Local review to be carried out". Each listener runs inside the move's transaction, after the
+# move, so a listener that fails undoes the move. Registered from the later app's AppConfig.ready().
+STAGE_ENTERED: dict[str, Callable[..., None]] = {}
+
+
+def register_stage_entered(name: str, listener: Callable[..., None]) -> None:
+    """``listener(case=, actor=, request=)`` is called when any case enters a new stage."""
+    STAGE_ENTERED[name] = listener
+
+
 def allowed_moves(case: Case) -> list[Move]:
     return list(CASE_MACHINE.allowed(case))
 
@@ -167,4 +181,8 @@ def case_transition(*, actor: User, case: Case, to: CaseState | str, request: Ht
 
     Called by the services of each step (inside their transaction), never by views directly.
     """
-    return CASE_MACHINE.move(actor=actor, obj=case, to=to, request=request)
+    with transaction.atomic():
+        CASE_MACHINE.move(actor=actor, obj=case, to=to, request=request)
+        for listener in STAGE_ENTERED.values():
+            listener(case=case, actor=actor, request=request)
+    return case

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup
 
@@ -69,5 +70,7 @@ def environment(**options: Any) -> Environment:
     )
     env.filters["govuk_date"] = govuk_date
     env.filters["paragraphs"] = paragraphs
+    # A stored moment as the day it was in England (USE_TZ: moments are stored in UTC).
+    env.filters["localdate"] = lambda value: timezone.localdate(value) if value else None
     formhelpers.bind_environment(env)
     return env

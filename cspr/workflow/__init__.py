@@ -7,6 +7,6 @@ version, runs the machine's ``after_move`` hook (recomputing clocks, say) and ap
 transaction. This package imports no domain app.
 """
 
-from cspr.workflow.machine import Guard, Machine, Move
+from cspr.workflow.machine import Guard, Machine, Move, always
 
-__all__ = ["Guard", "Machine", "Move"]
+__all__ = ["Guard", "Machine", "Move", "always"]

@@ -116,3 +116,19 @@ def ready_case(chain: dict[str, Any]) -> Case:
     services.rapid_review_submit_for_decision(actor=chain["manager"], case=case)
     case.refresh_from_db()
     return case
+
+
+def local_review_case(chain: dict[str, Any]) -> Case:
+    """A case the partners decided needs a local review, with the Panel agreeing: it is at the local review."""
+    from cspr.cases.models import CaseState
+
+    case = ready_case(chain)
+    for who in ("la", "police", "icb"):
+        services.decision_record_vote(actor=chain[who], case=case, option="local_review", rationale="r")
+    services.rapid_review_record_sent(actor=chain["manager"], case=case, sent_on=timezone.localdate())
+    services.panel_response_record(
+        actor=chain["panel"], case=case, response="agree", national_review="no", responded_on=timezone.localdate()
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.LOCAL_REVIEW
+    return case

@@ -21,7 +21,7 @@ from cspr.library.selectors import library_search
 from cspr.partnerships.roles import Role
 from cspr.timescales import WorkingCalendar
 from tests.api.test_cases_api import Api
-from tests.cases.conftest import ready_case
+from tests.cases.conftest import local_review_case, ready_case
 from tests.conftest import verified_client
 
 pytestmark = pytest.mark.django_db
@@ -38,19 +38,6 @@ def final_report() -> bytes:
 
 def days_ago(n: int) -> datetime.date:
     return WorkingCalendar("england").add_working_days(timezone.localdate(), -n)
-
-
-def local_review_case(chain: dict[str, Any]) -> Case:
-    case = ready_case(chain)
-    for who in ("la", "police", "icb"):
-        services.decision_record_vote(actor=chain[who], case=case, option="local_review", rationale="r")
-    services.rapid_review_record_sent(actor=chain["manager"], case=case, sent_on=timezone.localdate())
-    services.panel_response_record(
-        actor=chain["panel"], case=case, response="agree", national_review="no", responded_on=timezone.localdate()
-    )
-    case.refresh_from_db()
-    assert case.state == CaseState.LOCAL_REVIEW
-    return case
 
 
 def publish(chain: dict[str, Any], case: Case, **overrides: Any) -> Case:

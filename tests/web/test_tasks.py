@@ -157,8 +157,13 @@ def test_each_person_gets_the_task_of_their_step_as_a_case_walks_the_chain(chain
     services.panel_response_record(
         actor=chain["panel"], case=case, response="agree", national_review="no", responded_on=timezone.localdate()
     )
-    # The Panel agreed: nothing of the chain waits for anyone any more (the local review is its own app's).
-    assert kinds(chain) == only()
+    # The Panel agreed: the chain's own steps are done, and the local review it opened gives the business
+    # manager its first steps (the review app's tasks, cspr.reviews.tasks_for_people).
+    assert kinds(chain) == only(manager=["review", "review"])
+    assert [t.label for t in registry.tasks_for(manager)] == [
+        "Commission the reviewer",
+        "Agree the terms of reference",
+    ]
 
 
 def test_a_task_names_the_case_by_reference_and_pseudonym_only(chain: dict[str, Any]) -> None:

@@ -24,6 +24,7 @@ from cspr.cases.services.panel import panel_response_errors, panel_response_reco
 from cspr.cases.services.publication import review_publish
 from cspr.cases.services.rapid_review import (
     agency_request_create,
+    agency_request_create_for_review,
     agency_request_respond,
     agency_request_withdraw,
     agency_requests_remind,
@@ -43,6 +44,7 @@ __all__ = [
     "ChildInput",
     "age_band",
     "agency_request_create",
+    "agency_request_create_for_review",
     "agency_request_respond",
     "agency_request_withdraw",
     "agency_requests_remind",

@@ -213,15 +213,52 @@ def agency_request_create(
         )
     raise_if(errors, "There is a problem with the request.")
     assert due_date is not None
+    return _agency_request_write(
+        actor=actor,
+        case=case,
+        organisation=organisation,
+        contributor=contributor,
+        purpose=AgencyRequest.Purpose.SUMMARY,
+        shared_facts=shared_facts,
+        questions=questions,
+        due_date=due_date,
+        request=request,
+    )
+
+
+# What each kind of request asks, in the e-mails the contributor gets (DOMAIN.md steps 3 and 7).
+ASKED_FOR: dict[str, str] = {
+    AgencyRequest.Purpose.SUMMARY: "a summary of its involvement with {child} for a rapid review",
+    AgencyRequest.Purpose.CHRONOLOGY: "a chronology of its involvement with {child} for a local review",
+    AgencyRequest.Purpose.MANAGEMENT_REPORT: "an individual management report on its involvement with {child} for "
+    "a local review",
+}
+
+
+def _agency_request_write(
+    *,
+    actor: User,
+    case: Case,
+    organisation: Organisation,
+    contributor: User,
+    purpose: str,
+    shared_facts: str,
+    questions: str,
+    due_date: datetime.date,
+    request: HttpRequest | None,
+) -> AgencyRequest:
+    """Write the request, audit it and e-mail the contributor once it commits: the one writer of every
+    agency request, whichever stage asks (the rapid review's summaries, the local review's returns)."""
     with transaction.atomic():
         agency_request = create_storable(
             AgencyRequest,
             "",
             case=case,
+            purpose=purpose,
             organisation=organisation,
             contributor=contributor,
             shared_facts=shared_facts.strip(),
-            questions=questions.strip(),
+            questions=(questions or "").strip(),
             due_date=due_date,
             created_by=actor,
         )
@@ -232,6 +269,7 @@ def agency_request_create(
             target=case,
             after={
                 "request": agency_request.pk,
+                "purpose": purpose,
                 "organisation": organisation,
                 "contributor": contributor,
                 "due_date": due_date,
@@ -239,12 +277,13 @@ def agency_request_create(
             request=request,
         )
         link = f"{settings.SITE_URL}/requests/{agency_request.pk}/"
+        asked = ASKED_FOR[purpose].format(child=case.pseudonym)
         transaction.on_commit(
             lambda: send_mail(
                 subject=f"Request for information: {case.reference}",
                 message=(
-                    f"{case.partnership.name} asks {organisation.name} for a summary of its involvement with "
-                    f"{case.pseudonym} for a rapid review.\n\nIt is due by {due_date:%-d %B %Y}.\n\n"
+                    f"{case.partnership.name} asks {organisation.name} for {asked}.\n\n"
+                    f"It is due by {due_date:%-d %B %Y}.\n\n"
                     f"Sign in to read the request and answer it: {link}\n"
                 ),
                 from_email=None,
@@ -252,6 +291,61 @@ def agency_request_create(
             )
         )
     return agency_request
+
+
+REVIEW_PURPOSES = frozenset({AgencyRequest.Purpose.CHRONOLOGY, AgencyRequest.Purpose.MANAGEMENT_REPORT})
+
+
+def agency_request_create_for_review(
+    *,
+    actor: User,
+    case: Case,
+    organisation: Organisation,
+    contributor: User,
+    purpose: str,
+    shared_facts: str,
+    questions: str = "",
+    due_date: datetime.date | None = None,
+    request: HttpRequest | None = None,
+) -> AgencyRequest:
+    """Ask an agency for a chronology or an individual management report for the case's local review
+    (DOMAIN.md step 7), answered on the same request page as a rapid review summary, and reminded and
+    escalated by the same daily run. The review app calls this once its own stage allows it; here the case
+    must be at the local review and the date must not have passed."""
+    require_business_manager(actor, case)
+    if case.state != CaseState.LOCAL_REVIEW:
+        raise IllegalTransition("Agencies are asked for chronologies and reports while the local review is under way.")
+    if organisation.partnership_id != case.partnership_id:
+        raise NotFound("No such agency in this partnership.")
+    _contributor_for(organisation, contributor)
+    errors: dict[str, str] = {}
+    if purpose not in REVIEW_PURPOSES:
+        errors["purpose"] = "Choose a chronology or an individual management report"
+    require_text(shared_facts, "shared_facts", "Say what the contributor needs to know about the case", errors)
+    if due_date is None:
+        errors["due_date"] = "Enter the date it is due"
+    elif due_date < timezone.localdate():
+        errors["due_date"] = f"The due date {due_date:%-d %B %Y} has passed. Enter today or a later date"
+    raise_if(errors, "There is a problem with the request.")
+    assert due_date is not None
+    return _agency_request_write(
+        actor=actor,
+        case=case,
+        organisation=organisation,
+        contributor=contributor,
+        purpose=purpose,
+        shared_facts=shared_facts,
+        questions=questions,
+        due_date=due_date,
+        request=request,
+    )
+
+
+ANSWER_MISSING: dict[str, str] = {
+    AgencyRequest.Purpose.SUMMARY: "Enter your agency's summary of its involvement",
+    AgencyRequest.Purpose.CHRONOLOGY: "Enter your agency's chronology, or a summary of the chronology you attach",
+    AgencyRequest.Purpose.MANAGEMENT_REPORT: "Enter your agency's report, or a summary of the report you attach",
+}
 
 
 def agency_request_respond(
@@ -273,7 +367,7 @@ def agency_request_respond(
     if agency_request.status != AgencyRequest.Status.OPEN:
         raise IllegalTransition("This request has already been answered or withdrawn.")
     errors: dict[str, str] = {}
-    require_text(response, "response", "Enter your agency's summary of its involvement", errors)
+    require_text(response, "response", ANSWER_MISSING[agency_request.purpose], errors)
     checked = attachment_check(name=file_name, data=file_data, errors=errors) if file_data is not None else None
     raise_if(errors, "There is a problem with your answer.")
     case = agency_request.case
@@ -314,7 +408,11 @@ def agency_request_respond(
                     },
                     request=request,
                 )
-            if not AgencyRequest.objects.filter(case=case, status=AgencyRequest.Status.OPEN).exists():
+            summaries = AgencyRequest.objects.filter(case=case, purpose=AgencyRequest.Purpose.SUMMARY)
+            if (
+                locked.purpose == AgencyRequest.Purpose.SUMMARY
+                and not summaries.filter(status=AgencyRequest.Status.OPEN).exists()
+            ):
                 record_case_date(
                     actor=actor,
                     case=case,
@@ -388,6 +486,8 @@ def agency_requests_remind(*, today: datetime.date | None = None) -> ReminderRun
             continue
         try:
             _send_reminder(agency_request, subject, today)
+            if _escalation_due(agency_request, calendar, today):
+                _escalate(agency_request, today)
         except Exception as exc:  # any failure of one reminder; the run goes on (see docstring)
             failed += 1
             logger.warning("Reminder for agency request %s not sent: %s", agency_request.pk, type(exc).__name__)
@@ -398,13 +498,71 @@ def agency_requests_remind(*, today: datetime.date | None = None) -> ReminderRun
     return ReminderRun(sent=sent, failed=failed)
 
 
+# A local review's request still not answered this many working days after its due date goes to the agency's
+# decision maker (issue: the local review, item 3). A local choice, not a statutory rule.
+ESCALATE_AFTER_WORKING_DAYS = 3
+
+# Whose decision maker answers for an agency: the police for the police, the ICB for health, the local
+# authority for the council and for every other agency (schools, housing, the voluntary sector), which the
+# local authority's partnership arrangements cover (Working Together 2023 ch.2).
+ESCALATE_TO: dict[str, Role] = {
+    Organisation.Kind.POLICE: Role.DECISION_MAKER_POLICE,
+    Organisation.Kind.ICB: Role.DECISION_MAKER_ICB,
+    Organisation.Kind.NHS_TRUST: Role.DECISION_MAKER_ICB,
+    Organisation.Kind.GP: Role.DECISION_MAKER_ICB,
+}
+
+
+def _escalation_due(agency_request: AgencyRequest, calendar: Any, today: datetime.date) -> bool:
+    return (
+        agency_request.purpose in REVIEW_PURPOSES
+        and agency_request.escalated_on is None
+        and agency_request.due_date < today
+        and calendar.working_days_between(agency_request.due_date, today) >= ESCALATE_AFTER_WORKING_DAYS
+    )
+
+
+def _escalate(agency_request: AgencyRequest, today: datetime.date) -> None:
+    """Tell the decision maker who answers for the late agency, once, and record it."""
+    role = ESCALATE_TO.get(agency_request.organisation.kind, Role.DECISION_MAKER_LA)
+    people = [
+        m.user.email
+        for m in Membership.objects.active()
+        .filter(partnership_id=agency_request.case.partnership_id, role=role)
+        .select_related("user")
+    ]
+    with transaction.atomic():
+        if people:
+            send_mail(
+                subject=f"Late for a local review: {agency_request.case.reference}",
+                message=(
+                    f"{agency_request.organisation.name} has not returned its "
+                    f"{agency_request.get_purpose_display().lower()} for the local review of "
+                    f"{agency_request.case.pseudonym}, due {agency_request.due_date:%-d %B %Y}.\n\n"
+                    f"The case: {settings.SITE_URL}/cases/{agency_request.case_id}/\n"
+                ),
+                from_email=None,
+                recipient_list=people,
+            )
+        AgencyRequest.objects.filter(pk=agency_request.pk).update(escalated_on=today)
+        audit_record(
+            actor=None,
+            action="agency_request.escalated",
+            partnership=agency_request.case.partnership_id,
+            target=agency_request.case,
+            after={"request": agency_request.pk, "on": today, "to": role.value, "people": len(people)},
+        )
+
+
 def _send_reminder(agency_request: AgencyRequest, subject: str, today: datetime.date) -> None:
     """Send one reminder and record it, together: a reminder that fails to send is not recorded as sent."""
     with transaction.atomic():
         send_mail(
             subject=subject,
             message=(
-                f"Your agency's summary for the rapid review of {agency_request.case.pseudonym} "
+                f"Your agency's {agency_request.get_purpose_display().lower()} for the "
+                f"{'rapid' if agency_request.purpose == AgencyRequest.Purpose.SUMMARY else 'local'} review of "
+                f"{agency_request.case.pseudonym} "
                 f"({agency_request.organisation.name}) is due by {agency_request.due_date:%-d %B %Y}.\n\n"
                 f"Answer it here: {settings.SITE_URL}/requests/{agency_request.pk}/\n"
             ),

@@ -16,6 +16,7 @@ from cspr.cases.models import (
 from cspr.cases.next_steps import next_steps, progress
 from cspr.cases.rules.eligibility import assess
 from cspr.cases.rules.regulation11 import CIRCUMSTANCES, CRITERIA
+from cspr.cases.sections import case_sections
 from cspr.cases.views.common import get_case
 from cspr.cases.visibility import case_policy
 from cspr.core.errors import NotFound
@@ -128,6 +129,8 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
             # Where the chain has got to, ticked off: the partnership's own view (the Panel reads what it was sent).
             "progress": progress(case, policy) if whole else [],
             "similar": similar,
+            # What later apps add (the local review's stage and link), each deciding what this reader sees.
+            "sections": case_sections(case, request.user),
             "documents": policy.sees_documents,
             # The notification's files; an agency's files are shown with its answer (the same policy's list).
             "attachments": [a for a in attachments if a.agency_request_id is None],

@@ -1,0 +1,289 @@
+"""Forms for the review pages. They shape input; the rules live in the services (DESIGN.md rule 2)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from cspr.cases.forms import _date, _text
+from cspr.cases.models import AgencyRequest
+from cspr.partnerships.models import Organisation, User
+from cspr.reviews.models import Involvement
+from cspr.reviews.rules import COMPETENCES, METHODS, NOTICE_RECIPIENTS, PARALLEL_PROCESSES
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+RECOMMENDATION_ROWS = 5  # the final report's form offers five; a report with more adds them in a new version
+
+
+def _choice(
+    label: str, choices: list[tuple[str, str]] | tuple[tuple[str, str], ...], message: str, radio: bool = True
+) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=list(choices),
+        widget=forms.RadioSelect if radio else forms.Select,
+        error_messages={"required": message},
+    )
+
+
+class CommissionForm(forms.Form):
+    reviewer = forms.ChoiceField(
+        label="Reviewer",
+        help_text="A person with a reviewer membership of this partnership. Invite them from People first.",
+        error_messages={"required": "Choose the reviewer"},
+    )
+    commissioned_on = _date("Date the reviewer was commissioned", noun="date the reviewer was commissioned")
+    conflict = _choice(
+        "Any real or perceived conflict of interest",
+        [("none", "None declared"), ("declared", "Declared")],
+        "Say whether the reviewer declared a conflict of interest",
+    )
+    conflict_management = _text("If declared, how it is managed", required=False, rows=3)
+
+    def __init__(self, *args: Any, reviewers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["reviewer"]).choices = [("", "Choose a reviewer")] + [
+            (str(u.pk), u.full_name or u.email) for u in reviewers
+        ]
+        self.fields["reviewer"].widget = forms.Select()
+        for code, label in COMPETENCES:
+            self.fields[f"competence_{code}"] = _choice(label, YES_NO, "Answer yes or no")
+            self.fields[f"competence_{code}_evidence"] = _text(
+                "Evidence", required=False, rows=2, help_text="What shows the reviewer has this."
+            )
+        # The order the page asks in: the person, then each check with its evidence, then the declaration.
+        order = ["reviewer", "commissioned_on"]
+        for code, _ in COMPETENCES:
+            order += [f"competence_{code}", f"competence_{code}_evidence"]
+        order += ["conflict", "conflict_management"]
+        self.order_fields(order)
+
+    def competences(self) -> dict[str, dict[str, str]]:
+        data = self.cleaned_data
+        return {
+            code: {
+                "answer": data.get(f"competence_{code}", ""),
+                "evidence": data.get(f"competence_{code}_evidence", ""),
+            }
+            for code, _ in COMPETENCES
+        }
+
+
+class NoticeForm(forms.Form):
+    recipients = forms.MultipleChoiceField(
+        label="Who was told",
+        choices=list(NOTICE_RECIPIENTS),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose who was told"},
+    )
+    sent_on = _date("Date it was sent", noun="date it was sent")
+    text = _text(
+        "What was sent", rows=10, help_text="The letter or e-mail, ready written: change it if you sent other words."
+    )
+
+
+class TermsForm(forms.Form):
+    period_from = _date("Start of the period under review", noun="start of the period under review")
+    period_to = _date("End of the period under review", noun="end of the period under review")
+    lines_of_enquiry = _text("Key lines of enquiry", rows=6)
+    agencies = _text("Agencies involved", rows=4, help_text="One a line.")
+    other_partnerships = _text("Other partnerships involved", required=False, rows=2)
+    method = _choice("Method", METHODS, "Choose the method")
+    child_and_family = _text(
+        "How the child's perspective and the family's context are covered",
+        rows=4,
+        message="Say how the child's perspective and the family's context are covered",
+    )
+    agreed_on = _date("Date the terms were agreed", noun="date the terms were agreed")
+
+
+class BriefingForm(forms.Form):
+    held_on = _date("Date of the briefing", noun="date of the briefing")
+    attended = _text(
+        "Who came", rows=4, help_text="Agencies and roles, one a line.", message="Say who came to the briefing"
+    )
+
+
+class ContributionForm(forms.Form):
+    purpose = _choice(
+        "What is asked for",
+        [(AgencyRequest.Purpose.CHRONOLOGY.value, "A chronology"),
+         (AgencyRequest.Purpose.MANAGEMENT_REPORT.value, "An individual management report")],
+        "Choose a chronology or an individual management report",
+    )  # fmt: skip
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Agency", error_messages={"required": "Choose the agency"}
+    )
+    contributor = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Who will answer",
+        error_messages={"required": "Choose the person who will answer"},
+    )
+    shared_facts = _text(
+        "What the contributor needs to know", rows=4, message="Say what the contributor needs to know about the case"
+    )
+    questions = _text("Questions", required=False, rows=4)
+    due_date = _date("Due by", noun="due date")
+
+
+class ProcessForm(forms.Form):
+    kind = _choice("Kind of process", PARALLEL_PROCESSES, "Choose the kind of process")
+    lead_contact = forms.CharField(
+        label="Lead contact", max_length=200, error_messages={"required": "Enter the lead contact for the process"}
+    )
+    expected_on = _date(
+        "When it is expected to conclude",
+        required=False,
+        noun="date it is expected to conclude",
+        help_text="If known. For example, 27 3 2027",
+    )
+    notes = _text("Notes", required=False, rows=3)
+    hold = forms.BooleanField(label="This process holds publication of the report", required=False)
+    hold_from = _date(
+        "Hold starts on",
+        required=False,
+        noun="date the hold starts",
+        help_text="If it holds publication. For example, 27 3 2027",
+    )
+    hold_reason = _text("Why publication is held", required=False, rows=3)
+    hold_approved_by = forms.CharField(label="Who agreed the hold", required=False, max_length=200)
+
+
+class HoldForm(forms.Form):
+    hold_from = _date("Hold starts on", noun="date the hold starts")
+    hold_reason = _text("Why publication is held", rows=3, message="Say why publication is held")
+    hold_approved_by = forms.CharField(
+        label="Who agreed the hold", max_length=200, error_messages={"required": "Enter who agreed the hold"}
+    )
+
+
+class LiftForm(forms.Form):
+    lifted_on = _date(
+        "Date the hold was lifted",
+        noun="date the hold was lifted",
+        help_text="The clock runs again from this day. For example, 27 3 2027",
+    )
+    concluded = forms.BooleanField(label="The process has concluded", required=False)
+
+
+class InvolvementForm(forms.Form):
+    kind = _choice(
+        "What is recorded", Involvement.Kind.choices, "Choose a practitioner learning event or family involvement"
+    )
+    on = _date("Date", noun="date")
+    agencies = _text("Agencies that took part", required=False, rows=2, help_text="For a learning event.")
+    attending = forms.IntegerField(
+        label="Number of practitioners who came",
+        required=False,
+        min_value=0,
+        max_value=10000,
+        help_text="For a learning event.",
+    )
+    family_member = forms.CharField(
+        label="Who in the family",
+        required=False,
+        max_length=100,
+        help_text="As the report names them, for example Mother or Sibling 1.",
+    )
+    participation = forms.ChoiceField(
+        label="Their part", required=False, choices=[("", "Choose"), *Involvement.Participation.choices]
+    )
+    views_included = _text("How their views were included", required=False, rows=3)
+
+
+class CheckpointForm(forms.Form):
+    held_on = _date("Date of the checkpoint", noun="date of the checkpoint")
+    progress = _text("Progress and quality", rows=5, message="Say how the review's progress and quality were found")
+
+
+class QuestionForm(forms.Form):
+    question = _text("Your request to the reviewer", rows=6, message="Enter the request to the reviewer")
+
+
+class AnswerForm(forms.Form):
+    answer = _text("Your answer", rows=6, message="Enter your answer")
+
+
+class DraftForm(forms.Form):
+    text = _text("The draft report", rows=16, message="Enter the draft report")
+
+
+class CommentForm(forms.Form):
+    text = _text("Your comment on this draft", rows=5, message="Enter your comment")
+
+
+class FinalForm(forms.Form):
+    text = _text("The final report", rows=16, message="Enter the final report")
+    findings = _text(
+        "Findings: why actions were or were not taken",
+        rows=8,
+        help_text="The analysis of the systemic or underlying reasons.",
+        message="Enter the findings: why actions were or were not taken",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(RECOMMENDATION_ROWS):
+            self.fields[f"recommendations-{n}-what"] = _text(
+                f"Recommendation {n + 1}: what must change", required=False, rows=3
+            )
+            self.fields[f"recommendations-{n}-owner"] = forms.CharField(
+                label=f"Recommendation {n + 1}: agency or partnership that owns it", required=False, max_length=200
+            )
+            self.fields[f"recommendations-{n}-due_on"] = _date(
+                f"Recommendation {n + 1}: due by", required=False, noun=f"date recommendation {n + 1} is due"
+            )
+
+    def recommendations(self) -> list[dict[str, Any]]:
+        """The rows with anything typed in them, in order (an empty row is not a recommendation)."""
+        data = self.cleaned_data
+        rows = []
+        for n in range(RECOMMENDATION_ROWS):
+            row = {k: data.get(f"recommendations-{n}-{k}") for k in ("what", "owner", "due_on")}
+            if any(v not in (None, "") for v in row.values()):
+                rows.append(row)
+        return rows
+
+
+class SignOffForm(forms.Form):
+    signed_off_by = forms.CharField(
+        label="Who in the assurance group signed it off",
+        max_length=300,
+        error_messages={"required": "Enter who in the assurance group signed off the report"},
+    )
+    signed_off_on = _date("Date it was signed off", noun="date it was signed off")
+
+
+class DelayForm(forms.Form):
+    reason = _text(
+        "Why the review needs more time",
+        rows=5,
+        help_text="For example, the criminal trial is listed for next spring.",
+        message="Say why the review needs more time",
+    )
+    new_due = _date("New date to complete and publish by", noun="new date")
+
+
+class DelayDecisionForm(forms.Form):
+    approved = _choice(
+        "The leadership group's decision",
+        [("yes", "Approved"), ("no", "Refused")],
+        "Say whether the leadership group approved the delay",
+    )
+    decided_on = _date("Date of the decision", noun="date of the decision")
+    decided_by = forms.CharField(
+        label="Who decided", max_length=200, error_messages={"required": "Enter who in the leadership group decided"}
+    )
+    panel_notified_on = _date(
+        "Date the Panel was told",
+        required=False,
+        noun="date the Panel was told",
+        help_text="For an approved delay. For example, 27 3 2027",
+    )
+    secretary_of_state_notified_on = _date(
+        "Date the Secretary of State was told",
+        required=False,
+        noun="date the Secretary of State was told",
+        help_text="For an approved delay. For example, 27 3 2027",
+    )

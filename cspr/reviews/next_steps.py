@@ -1,0 +1,91 @@
+"""What is due next on a review, and by whom: the review page's "What happens next" and home's tasks. Derived
+from the policy's table (``visibility.ACTIONS``): each action open now is a step, in the order of the review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from cspr.reviews.models import LocalReview, WrittenRequest
+from cspr.reviews.visibility import ACTIONS, REVIEWER, ReviewAction, ReviewPolicy
+
+# The steps that move a review on, in order, with the page that takes each. Recording processes, involvement,
+# checkpoints and comments are kept on the review page's sections, not listed as what happens next.
+ORDER: tuple[tuple[ReviewAction, str, str], ...] = (
+    (ReviewAction.COMMISSION, "Commission the reviewer", "reviews:commission"),
+    (ReviewAction.TELL_NATIONAL_BODIES, "Tell the Panel, Ofsted and the DfE about the review", "reviews:notice"),
+    (ReviewAction.AGREE_TERMS, "Agree the terms of reference", "reviews:terms"),
+    (ReviewAction.RECORD_BRIEFING, "Record the agencies' briefing session", "reviews:briefing"),
+    (ReviewAction.START, "Start the review", "reviews:start"),
+    (ReviewAction.SHARE_DRAFT, "Share a draft of the report", "reviews:draft"),
+    (ReviewAction.SUBMIT_FINAL, "Submit the final report and its recommendations", "reviews:final"),
+    (ReviewAction.SIGN_OFF, "Record the assurance group's sign-off", "reviews:sign_off"),
+    (ReviewAction.DECIDE_DELAY, "Decide on the requested delay", "reviews:delay_decide"),
+    (ReviewAction.MARK_READY, "Mark the report ready to publish", "reviews:ready"),
+)
+
+WHO = {"business_manager": "Business manager", REVIEWER: "Reviewer"}
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str
+    who: str
+    href: str
+    yours: bool
+    post: bool = False
+
+
+def _who(action: ReviewAction) -> str:
+    roles = ACTIONS[action].roles
+    names = []
+    if "business_manager" in roles:
+        names.append("Business manager")
+    if any(str(r).startswith("decision_maker") for r in roles):
+        names.append("decision makers")
+    if REVIEWER in roles:
+        names.append("reviewer")
+    text = " or ".join(names) or "Review group"
+    return text[0].upper() + text[1:]
+
+
+def _stage_allows(policy: ReviewPolicy, action: ReviewAction) -> bool:
+    from cspr.reviews.models import ReviewState
+
+    return ReviewState(policy.review.state) in ACTIONS[action].stages
+
+
+def review_next_steps(review: LocalReview, policy: ReviewPolicy) -> list[Step]:
+    steps: list[Step] = []
+    for action, text, url in ORDER:
+        if not _stage_allows(policy, action):
+            continue
+        rule = ACTIONS[action]
+        if rule.ready is not None and rule.ready(review) is not None:
+            # Not ready: only the steps whose readiness is "what has been done already" are hidden; the
+            # others still show who does them.
+            if action in {ReviewAction.COMMISSION, ReviewAction.TELL_NATIONAL_BODIES, ReviewAction.DECIDE_DELAY}:
+                continue
+            if action in {ReviewAction.START, ReviewAction.SIGN_OFF, ReviewAction.MARK_READY}:
+                continue
+        if action == ReviewAction.TELL_NATIONAL_BODIES and review.notices.exists():
+            continue
+        if action == ReviewAction.AGREE_TERMS and review.terms.exists():
+            continue
+        if action == ReviewAction.RECORD_BRIEFING and review.briefings.exists():
+            continue
+        if action == ReviewAction.SHARE_DRAFT and review.report_versions.filter(final=True).exists():
+            continue
+        post = action in {ReviewAction.START, ReviewAction.MARK_READY}
+        steps.append(Step(text, _who(action), reverse(url, args=[review.pk]), policy.can(action), post))
+    for item in WrittenRequest.objects.filter(review=review, answered_at__isnull=True):
+        steps.append(
+            Step(
+                "Answer the review group's written request",
+                "Reviewer",
+                reverse("reviews:request_answer", args=[review.pk, item.pk]),
+                policy.can(ReviewAction.ANSWER_REQUEST),
+            )
+        )
+    return steps

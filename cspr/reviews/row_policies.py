@@ -1,0 +1,28 @@
+"""How PostgreSQL polices the review tables (cspr.core.rowsecurity; docs/operations.md, "The second wall"): a
+review is its partnership's, as its case is; every record of a review follows its review. Which of those the
+reviewer reads (their review only) stays the visibility policy's (cspr/reviews/visibility.py): this wall is
+coarser, and catches a query that forgot its scope. The Panel reads no review table."""
+
+from cspr.core.rowsecurity import partnership, through
+
+_REVIEW = "reviews_localreview"
+
+POLICIES = {
+    _REVIEW: partnership(),
+    **{
+        f"reviews_{name}": through("review_id", _REVIEW)
+        for name in (
+            "reviewnotice",
+            "termsofreference",
+            "briefing",
+            "parallelprocess",
+            "delay",
+            "involvement",
+            "checkpoint",
+            "writtenrequest",
+            "reportversion",
+        )
+    },
+    "reviews_draftcomment": through("version_id", "reviews_reportversion"),
+    "reviews_recommendation": through("version_id", "reviews_reportversion"),
+}
