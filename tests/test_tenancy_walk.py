@@ -158,6 +158,20 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
     )
     written_request = WrittenRequest.objects.create(review=review, question="SECRET-NARRATIVE-ALPHA?", asked_by=manager)
     version = ReportVersion.objects.create(review=review, number=1, text="SECRET-NARRATIVE-ALPHA", written_by=manager)
+    from cspr.reviews.models import Delay, NationalReview, NationalReviewExchange
+
+    national = NationalReview.objects.create(case=case, partnership=a)
+    NationalReviewExchange.objects.create(
+        national_review=national,
+        kind="panel_request",
+        on=datetime.date(2026, 1, 5),
+        what="SECRET-NARRATIVE-ALPHA",
+        recorded_by=manager,
+    )
+
+    delay = Delay.objects.create(
+        review=review, reason="SECRET-NARRATIVE-ALPHA", new_due=datetime.date(2030, 1, 1), requested_by=manager
+    )
     outsider = two_partnerships["b_manager"]
     _, outsider_token = api_token_create(actor=outsider, name="bravo-token")
     return {
@@ -176,6 +190,8 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
             "a_process_id": process.pk,
             "a_written_request_id": written_request.pk,
             "a_version_id": version.pk,
+            "a_delay_id": delay.pk,
+            "a_national_id": national.pk,
         },
         "secrets": [
             case.reference,

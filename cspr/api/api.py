@@ -311,9 +311,11 @@ def me(request: AuthedRequest) -> MeOut:
 def _mount_routers() -> None:
     from cspr.cases.api import router as cases_router
     from cspr.library.api import router as library_router
+    from cspr.reviews.api import router as reviews_router
 
     api.add_router("/cases", cases_router)
     api.add_router("/library", library_router)
+    api.add_router("/reviews", reviews_router)
 
 
 _mount_routers()

@@ -35,6 +35,7 @@ def _user(local: str) -> User:
 
 def load_demo_reviews(*, partnerships: dict[str, Partnership], today: datetime.date) -> None:
     nr = partnerships["northshire-riverside"]
+    _national(nr)
     if LocalReview.objects.filter(partnership=nr).exclude(state=ReviewState.COMMISSIONING).exists():
         return  # loaded before
     _northshire(nr)
@@ -218,3 +219,22 @@ def _northshire(p: Partnership) -> None:
         final(lr)
         services.review_sign_off(actor=la, review=lr, signed_off_by="Assurance group", signed_off_on=today)
         services.review_mark_ready(actor=m, review=lr)
+
+
+def _national(p: Partnership) -> None:
+    """Child I (cases demo): the Panel took a national review; one request and one sending recorded."""
+    from cspr.reviews.models import NationalReview
+    from cspr.reviews.national import national_review_exchange_record
+
+    found = NationalReview.objects.filter(partnership=p, case__pseudonym="Child I").first()
+    if found is None or found.exchanges.exists():
+        return
+    m, today = _user("manager"), timezone.localdate()
+    national_review_exchange_record(
+        actor=m, national=found, kind="panel_request", on=today,
+        what="The Panel asks for the school's attendance record and the elective home education visits.",
+    )  # fmt: skip
+    national_review_exchange_record(
+        actor=m, national=found, kind="information_sent", on=today,
+        what="Sent the attendance record and the council's two home education visit notes.",
+    )  # fmt: skip

@@ -48,9 +48,12 @@ class CommissionForm(forms.Form):
         ]
         self.fields["reviewer"].widget = forms.Select()
         for code, label in COMPETENCES:
-            self.fields[f"competence_{code}"] = _choice(label, YES_NO, "Answer yes or no")
+            # Each check's error and its evidence box name the check: five "Answer yes or no" messages in the
+            # error summary, or five boxes all called "Evidence", would not say which one is meant.
+            what = f"{label[0].lower()}{label[1:]}"
+            self.fields[f"competence_{code}"] = _choice(label, YES_NO, f"Answer yes or no: {what}")
             self.fields[f"competence_{code}_evidence"] = _text(
-                "Evidence", required=False, rows=2, help_text="What shows the reviewer has this."
+                f"Evidence of {what}", required=False, rows=2, help_text="What shows the reviewer has this."
             )
         # The order the page asks in: the person, then each check with its evidence, then the declaration.
         order = ["reviewer", "commissioned_on"]
@@ -235,6 +238,25 @@ class FinalForm(forms.Form):
                 f"Recommendation {n + 1}: due by", required=False, noun=f"date recommendation {n + 1} is due"
             )
 
+    def _typed(self, n: int) -> bool:
+        prefix = f"recommendations-{n}-"
+        return any(str(v).strip() for k, v in self.data.items() if k.startswith(prefix))
+
+    def clean(self) -> dict[str, Any] | None:
+        """The rows are used in order. The service numbers the recommendations it is given from 1 and puts its
+        errors against those numbers: with an empty row before a typed one, an error about the typed row would
+        land on the empty row's questions."""
+        cleaned = super().clean()
+        typed = [self._typed(n) for n in range(RECOMMENDATION_ROWS)]
+        last = max((n for n, t in enumerate(typed) if t), default=-1)
+        for n in range(last):
+            if not typed[n]:
+                self.add_error(
+                    f"recommendations-{n}-what",
+                    f"Recommendation {n + 1} is empty: fill it in, or move the recommendations after it up",
+                )
+        return cleaned
+
     def recommendations(self) -> list[dict[str, Any]]:
         """The rows with anything typed in them, in order (an empty row is not a recommendation)."""
         data = self.cleaned_data
@@ -287,3 +309,13 @@ class DelayDecisionForm(forms.Form):
         noun="date the Secretary of State was told",
         help_text="For an approved delay. For example, 27 3 2027",
     )
+
+
+class ExchangeForm(forms.Form):
+    kind = _choice(
+        "What is recorded",
+        [("panel_request", "A request from the Panel"), ("information_sent", "Information sent to the Panel")],
+        "Choose a request from the Panel or information sent to it",
+    )
+    on = _date("Date", noun="date")
+    what = _text("What was asked or sent", rows=5, message="Say what was asked or sent")

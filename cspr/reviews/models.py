@@ -304,3 +304,40 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"Recommendation {self.number}"
+
+
+class NationalReview(models.Model):
+    """The Panel's national review of a case (Working Together 2023 ch.5: the Panel decides whether it carries
+    out a national review), and the partnership's cooperation with it: what the Panel asked and what was sent.
+    It opens when the case enters "National review by the Panel", so the case is not a dead end."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="national_review")
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"National review {self.pk}"
+
+
+class NationalReviewExchange(models.Model):
+    """One request from the Panel, or one sending of information to it, dated and attributed."""
+
+    class Kind(models.TextChoices):
+        PANEL_REQUEST = "panel_request", "Request from the Panel"
+        INFORMATION_SENT = "information_sent", "Information sent to the Panel"
+
+    national_review = models.ForeignKey(NationalReview, on_delete=models.CASCADE, related_name="exchanges")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    on = models.DateField()
+    what = EncryptedTextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"

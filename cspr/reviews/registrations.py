@@ -19,9 +19,13 @@ from cspr.timescales import Extension, Pause
 
 
 def open_review_on_entering_local_review(*, case: Case, actor: User | None, request: Any = None) -> None:
+    """A case entering the local review opens one; one entering the Panel's national review opens the record
+    of the partnership's cooperation with it."""
+    from cspr.reviews.national import national_review_open
     from cspr.reviews.services import review_open
 
     review_open(case=case, actor=actor, request=request)
+    national_review_open(case=case, actor=actor, request=request)
 
 
 def clock_adjustments(case: Case) -> ClockAdjustments:
@@ -61,7 +65,17 @@ def case_section(case: Case, user: Any) -> CaseSection | None:
 
     review = review_for_case(user=user, case_id=case.pk)
     if review is None:
-        return None
+        from cspr.reviews.national import national_reviews_for_user
+
+        national = national_reviews_for_user(user=user).filter(case_id=case.pk).first()
+        if national is None:
+            return None
+        return CaseSection(
+            title="The Panel's national review",
+            rows=[("Requests and information exchanged", str(national.exchanges.count()))],
+            links=[("Open the record of the national review", reverse("reviews:national", args=[national.pk]))],
+            id="national-review",
+        )
     rows = [("Stage", review.get_state_display())]
     if review.reviewer_id:
         rows.append(("Reviewer", review.reviewer.full_name if review.reviewer else ""))

@@ -23,6 +23,8 @@ POLICIES = {
             "reportversion",
         )
     },
+    "reviews_nationalreview": partnership(),
+    "reviews_nationalreviewexchange": through("national_review_id", "reviews_nationalreview"),
     "reviews_draftcomment": through("version_id", "reviews_reportversion"),
     "reviews_recommendation": through("version_id", "reviews_reportversion"),
 }

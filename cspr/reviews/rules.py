@@ -63,7 +63,9 @@ def competence_errors(answers: dict[str, dict[str, str]]) -> dict[str, str]:
         if item.get("answer") != "yes":
             errors[f"competence_{code}"] = f"Confirm the reviewer has this: {label[0].lower()}{label[1:]}"
         elif not (item.get("evidence") or "").strip():
-            errors[f"competence_{code}_evidence"] = "Say what shows the reviewer has it"
+            errors[f"competence_{code}_evidence"] = (
+                f"Say what shows the reviewer has this: {label[0].lower()}{label[1:]}"
+            )
     return errors
 
 

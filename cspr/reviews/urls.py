@@ -8,6 +8,7 @@ app_name = "reviews"
 
 urlpatterns = [
     path("", views.reviews_list, name="list"),
+    path("national/<int:national_id>/", views.national_review, name="national"),
     path("<int:review_id>/", views.review_detail, name="detail"),
     path("<int:review_id>/commission/", views.commission, name="commission"),
     path("<int:review_id>/notice/", views.notice, name="notice"),

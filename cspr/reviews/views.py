@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cspr.cases.clocks import clock_rows
-from cspr.core.errors import NotFound, ServiceError
+from cspr.core.errors import NotFound, ServiceError, ValidationFailed
 from cspr.partnerships.models import Membership, Organisation, User
 from cspr.partnerships.roles import Role
 from cspr.partnerships.types import AuthedRequest
@@ -150,6 +150,10 @@ def review_detail(request: AuthedRequest, review_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     whole = policy.sees_partnership_detail
+    steps = review_next_steps(review, policy)
+    if not whole:
+        # The reviewer does not read the delays (visibility.py), so not that one waits for a decision either.
+        steps = [s for s in steps if s.href != reverse("reviews:delay_decide", args=[review.pk])]
     versions = list(ReportVersion.objects.filter(review=review).prefetch_related("comments__author", "recommendations"))
     clocks = [r for r in clock_rows(review.case) if r["id"] == LOCAL_REVIEW_CLOCK] if whole else []
     return render(
@@ -161,7 +165,7 @@ def review_detail(request: AuthedRequest, review_id: int) -> HttpResponse:
             "whole": whole,
             "is_reviewer": policy.is_reviewer,
             **policy.flags(),
-            "steps": review_next_steps(review, policy),
+            "steps": steps,
             "competences": [(label, review.competences.get(code, {})) for code, label in COMPETENCES] if whole else [],
             "notices": [(n.sent_on, [RECIPIENT_LABELS.get(r, r) for r in n.recipients]) for n in review.notices.all()]
             if whole
@@ -469,14 +473,23 @@ comment = review_form_view(
 
 
 def _final(request: AuthedRequest, review: LocalReview, form: review_forms.FinalForm) -> Any:
-    return services.review_final_submit(
-        actor=request.user,
-        review=review,
-        text=form.cleaned_data["text"],
-        findings=form.cleaned_data["findings"],
-        recommendations=form.recommendations(),
-        request=request,
-    )
+    try:
+        return services.review_final_submit(
+            actor=request.user,
+            review=review,
+            text=form.cleaned_data["text"],
+            findings=form.cleaned_data["findings"],
+            recommendations=form.recommendations(),
+            request=request,
+        )
+    except ValidationFailed as exc:
+        # "Add at least one recommendation" is keyed to no field of the form: put it against the first row, or
+        # the page shows only the service's headline and not what to do.
+        if "recommendations" not in exc.field_errors:
+            raise
+        errors = dict(exc.field_errors)
+        errors.setdefault("recommendations-0-what", errors.pop("recommendations"))
+        raise ValidationFailed(exc.message, field_errors=errors) from exc
 
 
 final = review_form_view(
@@ -543,3 +556,48 @@ delay_decide = review_form_view(
         "",
     ),
 )
+
+
+# --- the Panel's national review ------------------------------------------------------------------------------
+
+
+@login_required
+def national_review(request: AuthedRequest, national_id: int) -> HttpResponse:
+    """The record of the partnership's cooperation with the Panel's national review, and the form to add to it
+    for the business manager."""
+    from cspr.reviews import national as nr
+
+    try:
+        found = nr.national_review_get(user=request.user, national_id=national_id)
+    except NotFound:
+        raise Http404 from None
+    can_record = nr.can_record_exchange(request.user, found)
+    form = review_forms.ExchangeForm(request.POST or None, initial={"on": timezone.localdate()}) if can_record else None
+    if request.method == "POST" and form is None:
+        raise Http404
+    if (
+        form is not None
+        and request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request,
+            form,
+            lambda: nr.national_review_exchange_record(
+                actor=request.user, national=found, **form.cleaned_data, request=request
+            ),
+            "Recorded.",
+        )
+    ):
+        return redirect("reviews:national", found.pk)
+    return render(
+        request,
+        "reviews/national.html",
+        {
+            "national": found,
+            "case": found.case,
+            "exchanges": list(found.exchanges.select_related("recorded_by")),
+            "form": form,
+            "fields": [form[f] for f in form.fields] if form is not None else [],
+            "page_has_errors": bool(form is not None and form.errors),
+        },
+    )

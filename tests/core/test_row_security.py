@@ -223,7 +223,8 @@ def test_a_page_request_runs_in_its_persons_scope_and_leaves_none_behind(world: 
     assert client.get(f"/cases/{world['b']['case'].pk}/").status_code == 404
 
 
-def test_the_scope_is_restored_after_a_block_that_fails() -> None:
+def test_the_scope_is_restored_after_a_block_that_fails(db: Any) -> None:
+    # (db: on PostgreSQL the scope is set on the connection as it changes)
     before = dbscope.current()
     with pytest.raises(RuntimeError), dbscope.scoped(dbscope.NOTHING):
         assert dbscope.current() == dbscope.NOTHING
@@ -231,6 +232,6 @@ def test_the_scope_is_restored_after_a_block_that_fails() -> None:
     assert dbscope.current() == before
 
 
-def test_refining_a_scope_outside_a_request_is_refused() -> None:
+def test_refining_a_scope_outside_a_request_is_refused(db: Any) -> None:
     with pytest.raises(RuntimeError, match="scoped"):
         dbscope.refine(dbscope.NOTHING)

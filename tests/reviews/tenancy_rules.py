@@ -29,6 +29,55 @@ _POSTS = {"start/", "new-version/", "ready/"}
 
 REVIEWS_RULES = {
     "reviews/": Rule("own", _p("/reviews/")),
+    "reviews/national/<int:national_id>/": Rule("scoped", _p("/reviews/national/{a_national_id}/")),
     **{_R + route: Rule("scoped", _p("/reviews/{a_review_id}/" + path)) for route, path in _PAGES.items()},
     **{_R + route: Rule("scoped", _p("/reviews/{a_review_id}/" + route), "post") for route in _POSTS},
 }
+
+# /api/v1/reviews: partnership B's token reaches none of A's review (each write carries a body its schema takes,
+# so the refusal comes from the selectors, not validation).
+_DAY = "2026-01-05"
+_A = "api/v1/reviews/<int:review_id>"
+_U = "/api/v1/reviews/{a_review_id}"
+_COMPETENT = {
+    code: {"answer": "yes", "evidence": "x"}
+    for code in ("knowledge", "research", "conditions", "hindsight", "communication")
+}
+_WRITES: dict[str, tuple[str, dict[str, object]]] = {
+    "/commission": ("/commission", {"reviewer_id": 1, "competences": _COMPETENT, "conflict": "none", "commissioned_on": _DAY}),
+    "/notices": ("/notices", {"recipients": ["panel"], "sent_on": _DAY}),
+    "/terms": ("/terms", {"period_from": _DAY, "period_to": _DAY, "lines_of_enquiry": "x", "agencies": "x", "method": "systems", "child_and_family": "x", "agreed_on": _DAY}),
+    "/briefings": ("/briefings", {"held_on": _DAY, "attended": "x"}),
+    "/start": ("/start", {}),
+    "/contributions": ("/contributions", {"purpose": "chronology", "organisation_id": 1, "contributor_id": 1, "shared_facts": "x", "due_date": _DAY}),
+    "/processes": ("/processes", {"kind": "inquest", "lead_contact": "x"}),
+    "/processes/<int:process_id>/hold": ("/processes/{a_process_id}/hold", {"hold_from": _DAY, "hold_reason": "x", "hold_approved_by": "x"}),
+    "/processes/<int:process_id>/lift": ("/processes/{a_process_id}/lift", {"lifted_on": _DAY}),
+    "/involvement": ("/involvement", {"kind": "family", "on": _DAY}),
+    "/checkpoints": ("/checkpoints", {"held_on": _DAY, "progress": "x"}),
+    "/written-requests": ("/written-requests", {"question": "x"}),
+    "/written-requests/<int:request_id>/answer": ("/written-requests/{a_written_request_id}/answer", {"answer": "x"}),
+    "/drafts": ("/drafts", {"text": "x"}),
+    "/versions/<int:version_id>/comments": ("/versions/{a_version_id}/comments", {"text": "x"}),
+    "/final-report": ("/final-report", {"text": "x", "findings": "x", "recommendations": []}),
+    "/sign-off": ("/sign-off", {"signed_off_by": "x", "signed_off_on": _DAY}),
+    "/new-version": ("/new-version", {}),
+    "/delays": ("/delays", {"reason": "x", "new_due": _DAY}),
+    "/delays/<int:delay_id>/decision": ("/delays/{a_delay_id}/decision", {"approved": True, "decided_on": _DAY, "decided_by": "x"}),
+    "/ready": ("/ready", {}),
+}  # fmt: skip
+
+REVIEWS_RULES.update(
+    {
+        "api/v1/reviews/": Rule("api", _p("/api/v1/reviews/")),
+        "api/v1/reviews/national/<int:national_id>": Rule("api", _p("/api/v1/reviews/national/{a_national_id}")),
+        "api/v1/reviews/national/<int:national_id>/exchanges": Rule(
+            "api",
+            _p("/api/v1/reviews/national/{a_national_id}/exchanges"),
+            "post",
+            {"kind": "panel_request", "on": _DAY, "what": "x"},
+        ),
+        _A: Rule("api", _p(_U)),
+        **{_A + route: Rule("api", _p(_U + path), "post", body) for route, (path, body) in _WRITES.items()},
+    }
+)

@@ -103,7 +103,7 @@ def test_every_review_url_has_a_row_here() -> None:
         if isinstance(p, URLPattern)
     }
     named = (
-        {"", "<int:review_id>/"}
+        {"", "<int:review_id>/", "national/<int:national_id>/"}
         | {
             "<int:review_id>/"
             + page.replace("{process}", "<int:process_id>")

@@ -42,6 +42,13 @@ def agency_request_answer(request: AuthedRequest, request_id: int) -> HttpRespon
     except NotFound:
         raise Http404 from None
     form = ResponseForm(request.POST or None, request.FILES or None)
+    # What was asked decides the words: a rapid review's summary, or a local review's chronology or report.
+    asked = item.get_purpose_display().lower()
+    if item.purpose != AgencyRequest.Purpose.SUMMARY:
+        field = form.fields["response"]
+        field.label = f"Your agency's {asked}"
+        field.help_text = "Type it here, or attach it below and give a short summary of it here."
+        field.error_messages["required"] = services.rapid_review.ANSWER_MISSING[item.purpose]
     cut_off = refuse_cut_off_upload(request, form, services.attachments.MAX_ATTACHMENT_BYTES)
     if request.method == "POST" and not cut_off and form.is_valid():
         upload = form.cleaned_data.get("file")
@@ -57,7 +64,7 @@ def agency_request_answer(request: AuthedRequest, request_id: int) -> HttpRespon
                 file_data=data,
                 request=request,
             ),
-            "Thank you. Your summary has been sent to the partnership.",
+            f"Thank you. Your {asked} has been sent to the partnership.",
         ):
             return redirect("cases:list")
     ask_for_file_again(request, form)
@@ -66,6 +73,7 @@ def agency_request_answer(request: AuthedRequest, request_id: int) -> HttpRespon
         "cases/request_answer.html",
         {
             "item": item,
+            "asked": asked,
             "form": form,
             "answered": item.status != AgencyRequest.Status.OPEN,
             # The contributor's own files on their own request, by name (the request was read through their
