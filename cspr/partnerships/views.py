@@ -24,14 +24,17 @@ from cspr.partnerships.types import AuthedRequest
 
 
 def apply_service_errors(form: forms.BaseForm, exc: ServiceError) -> None:
-    """Show a service's validation errors against the form's fields, or at the top of the form."""
-    placed = False
+    """Show a service's validation errors against the form's fields; those naming no field of the form at the top
+    of it, so none is lost (and the service's own message when nothing else says what is wrong)."""
+    unplaced = [message for name, message in exc.field_errors.items() if name not in form.fields]
     for name, message in exc.field_errors.items():
         if name in form.fields:
             form.add_error(name, message)
-            placed = True
-    if not placed:
+    if len(unplaced) == len(exc.field_errors):
         form.add_error(None, exc.message)
+    for message in unplaced:
+        if message != exc.message:
+            form.add_error(None, message)
 
 
 def start(request: HttpRequest) -> HttpResponse:
