@@ -553,6 +553,9 @@ class Attachment(models.Model):
     agency_request = models.ForeignKey(
         AgencyRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
+    # A file of the case's local review (a draft report the reviewer uploaded): read on the review's own pages,
+    # where its policy decides who may have it (cspr/reviews/visibility.py), never in the case's lists.
+    for_review = models.BooleanField(default=False)
     storage_name = models.CharField(max_length=200, unique=True)
     original_name = EncryptedCharField(max_length=255)
     content_type = models.CharField(max_length=100)

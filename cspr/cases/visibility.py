@@ -336,7 +336,8 @@ class CasePolicy:
         """The case's attachments the reader may see and download. The partnership's own people: all. The
         Panel: those that were part of the notification when it was sent, and those that existed when the
         rapid review or a justification was sent (PanelSending.attachment_ids); nothing added afterwards."""
-        attachments = Attachment.objects.filter(case=self.case).select_related("uploaded_by")
+        # A local review's own files are read on the review's pages, under its policy.
+        attachments = Attachment.objects.filter(case=self.case, for_review=False).select_related("uploaded_by")
         if self.whole:
             return attachments
         if not self.as_panel:

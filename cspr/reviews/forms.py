@@ -209,7 +209,17 @@ class AnswerForm(forms.Form):
 
 
 class DraftForm(forms.Form):
-    text = _text("The draft report", rows=16, message="Enter the draft report")
+    text = _text(
+        "The draft report",
+        required=False,
+        rows=16,
+        help_text="Write it here, or attach it below (or both).",
+    )
+    file = forms.FileField(
+        label="Attach the draft as a file (optional)",
+        required=False,
+        help_text="A Word document or PDF, smaller than 10MB, without macros. Only the review group and you read it.",
+    )
 
 
 class CommentForm(forms.Form):

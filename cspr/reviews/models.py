@@ -263,8 +263,12 @@ class ReportVersion(models.Model):
     review = models.ForeignKey(LocalReview, on_delete=models.CASCADE, related_name="report_versions")
     number = models.PositiveIntegerField()
     final = models.BooleanField(default=False)
-    text = EncryptedTextField()
+    text = EncryptedTextField(blank=True)
     findings = EncryptedTextField(blank=True, help_text="The analysis of systemic or underlying reasons.")
+    file = models.ForeignKey(
+        "cases.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The draft as a file (a Word document or PDF), through the upload gate.",
+    )  # fmt: skip
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(default=timezone.now)
 

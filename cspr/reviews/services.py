@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
@@ -22,6 +23,7 @@ from cspr.audit.services import audit_record
 from cspr.cases.clocks import clocks_recompute, due_date_for
 from cspr.cases.models import AgencyRequest, Case, CaseDate, CaseState
 from cspr.cases.services import agency_request_create_for_review
+from cspr.cases.services.attachments import attachment_check, attachment_file_save, attachment_row_create
 from cspr.cases.services.common import create_storable, not_in_future, raise_if, require_storable, require_text
 from cspr.core.errors import IllegalTransition, NotAllowed, NotFound
 from cspr.partnerships.models import Membership, Organisation, User
@@ -657,22 +659,51 @@ def _next_version_number(review: LocalReview) -> int:
 
 
 def review_draft_share(
-    *, actor: User, review: LocalReview, text: str, request: HttpRequest | None = None
+    *,
+    actor: User,
+    review: LocalReview,
+    text: str = "",
+    file_name: str = "",
+    file_data: bytes | None = None,
+    request: HttpRequest | None = None,
 ) -> ReportVersion:
-    """The reviewer shares a draft with the review group; the first one moves the review to "draft report"."""
+    """The reviewer shares a draft with the review group, written here or uploaded as a file (or both); the
+    first one moves the review to "draft report". A file passes the one upload gate (cspr/core/uploads.py)
+    before anything is written and is stored encrypted as one of the case's files, read only on the review's
+    pages; a refusal stores no file and no version (DESIGN.md rule 5)."""
     require_review_action(actor, review, ReviewAction.SHARE_DRAFT)
     errors: dict[str, str] = {}
-    require_text(text, "text", "Enter the draft report", errors)
+    checked = attachment_check(name=file_name, data=file_data, errors=errors) if file_data else None
+    if not (text or "").strip() and checked is None and "file" not in errors:
+        errors["text"] = "Enter the draft report, or attach it as a file"
     raise_if(errors, "There is a problem with the draft.")
-    with transaction.atomic():
-        version = create_storable(
-            ReportVersion, "", review=review, number=_next_version_number(review), text=text.strip(), written_by=actor
-        )
-        _audit(actor, "review.draft_shared", review, request, version=version.number)
-        _touch(review)
-        review.refresh_from_db()
-        if review.state == ReviewState.IN_PROGRESS:
-            review_transition(actor=actor, review=review, to=ReviewState.DRAFT_REPORT, request=request)
+    case = review.case
+    saved = attachment_file_save(case, checked) if checked is not None else None
+    try:
+        with transaction.atomic():
+            number = _next_version_number(review)
+            attached = None
+            if checked is not None and saved is not None:
+                attached = attachment_row_create(
+                    case=case, checked=checked, saved=saved, actor=actor,
+                    description=f"Draft report, version {number}", for_review=True,
+                )  # fmt: skip
+            version = create_storable(
+                ReportVersion, "", review=review, number=number, text=(text or "").strip(), file=attached,
+                written_by=actor,
+            )  # fmt: skip
+            _audit(
+                actor, "review.draft_shared", review, request, version=version.number,
+                **({"type": checked.content_type, "size": len(checked.data)} if checked is not None else {}),
+            )  # fmt: skip
+            _touch(review)
+            review.refresh_from_db()
+            if review.state == ReviewState.IN_PROGRESS:
+                review_transition(actor=actor, review=review, to=ReviewState.DRAFT_REPORT, request=request)
+    except Exception:
+        if saved is not None:  # nothing half-written: no orphan file when the version was not saved
+            default_storage.delete(saved)
+        raise
     return version
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:review_id>/requests/<int:request_id>/", views.answer, name="request_answer"),
     path("<int:review_id>/draft/", views.draft, name="draft"),
     path("<int:review_id>/versions/<int:version_id>/comment/", views.comment, name="comment"),
+    path("<int:review_id>/versions/<int:version_id>/file/", views.version_file, name="version_file"),
     path("<int:review_id>/final/", views.final, name="final"),
     path("<int:review_id>/sign-off/", views.sign_off, name="sign_off"),
     path("<int:review_id>/new-version/", views.new_version, name="new_version"),

@@ -154,7 +154,11 @@ def review_detail(request: AuthedRequest, review_id: int) -> HttpResponse:
     if not whole:
         # The reviewer does not read the delays (visibility.py), so not that one waits for a decision either.
         steps = [s for s in steps if s.href != reverse("reviews:delay_decide", args=[review.pk])]
-    versions = list(ReportVersion.objects.filter(review=review).prefetch_related("comments__author", "recommendations"))
+    versions = list(
+        ReportVersion.objects.filter(review=review)
+        .select_related("file")
+        .prefetch_related("comments__author", "recommendations")
+    )
     clocks = [r for r in clock_rows(review.case) if r["id"] == LOCAL_REVIEW_CLOCK] if whole else []
     return render(
         request,
@@ -440,17 +444,63 @@ answer = review_form_view(
 
 # --- the report --------------------------------------------------------------------------------------------------
 
-draft = review_form_view(
-    ReviewAction.SHARE_DRAFT,
-    review_forms.DraftForm,
-    title="Share a draft of the report",
-    submit="Share the draft",
-    success="The draft has been shared with the review group.",
-    call=lambda request, review, form: services.review_draft_share(
-        actor=request.user, review=review, **form.cleaned_data, request=request
-    ),
-    initial=lambda review: {"text": getattr(review.report_versions.order_by("-number").first(), "text", "")},
-)
+
+@login_required
+def draft(request: AuthedRequest, review_id: int) -> HttpResponse:
+    """Share a draft, written here or uploaded through the upload gate (a file cut off while it streamed in is
+    refused on its question, keeping what was typed)."""
+    from cspr.cases.services.attachments import MAX_ATTACHMENT_BYTES
+    from cspr.cases.views.common import ask_for_file_again
+    from cspr.cases.views.files import refuse_cut_off_upload
+
+    try:
+        review, _ = review_for_action(request, review_id, ReviewAction.SHARE_DRAFT)
+    except _Closed as closed:
+        return closed.response
+    latest = review.report_versions.order_by("-number").first()
+    form = review_forms.DraftForm(
+        request.POST or None, request.FILES or None, initial={"text": getattr(latest, "text", "")}
+    )
+    cut_off = refuse_cut_off_upload(request, form, MAX_ATTACHMENT_BYTES)
+    if request.method == "POST" and not cut_off and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        data = upload.read(MAX_ATTACHMENT_BYTES + 1) if upload else None
+        if run_service(
+            request,
+            form,
+            lambda: services.review_draft_share(
+                actor=request.user,
+                review=review,
+                text=form.cleaned_data["text"],
+                file_name=upload.name if upload else "",
+                file_data=data,
+                request=request,
+            ),
+            "The draft has been shared with the review group.",
+        ):
+            return redirect(detail_url(review))
+    ask_for_file_again(request, form)
+    return form_page(
+        request, form=form, title="Share a draft of the report", case=Heading.of(review), submit="Share the draft",
+        back=detail_url(review), multipart=True, status=413 if cut_off else 200,
+    )  # fmt: skip
+
+
+@login_required
+def version_file(request: AuthedRequest, review_id: int, version_id: int) -> HttpResponse:
+    """A draft's file, for those who read the review (the reviewer included); the download is audited."""
+    from cspr.cases.downloads import attachment_download
+
+    try:
+        review, _ = selectors.review_get(user=request.user, review_id=review_id)
+    except NotFound:
+        raise Http404 from None
+    version = (
+        ReportVersion.objects.filter(review=review, pk=version_id, file__isnull=False).select_related("file").first()
+    )
+    if version is None or version.file is None:
+        raise Http404
+    return attachment_download(request, case=review.case, attachment=version.file)
 
 
 def _comment(request: AuthedRequest, review: LocalReview, form: forms.Form, version_id: int) -> Any:

@@ -20,6 +20,7 @@ _PAGES = {
     "requests/<int:request_id>/": "requests/{a_written_request_id}/",
     "draft/": "draft/",
     "versions/<int:version_id>/comment/": "versions/{a_version_id}/comment/",
+    "versions/<int:version_id>/file/": "versions/{a_version_id}/file/",
     "final/": "final/",
     "sign-off/": "sign-off/",
     "delays/new/": "delays/new/",

@@ -55,6 +55,8 @@ PAGES: dict[str, tuple[set[str], set[str]]] = {
     "delays/decide/": (DMS, set()),  # no delay is waiting in these reviews
 }
 POSTS = {"start/", "new-version/", "ready/"}
+# A draft's file is downloaded by the review's readers: tests/reviews/test_draft_files.py.
+FILES = {"versions/<int:version_id>/file/"}
 
 
 def review_at(people: dict[str, Any], state: str) -> LocalReview:
@@ -111,7 +113,7 @@ def test_every_review_url_has_a_row_here() -> None:
             .replace("{version}", "<int:version_id>")
             for page in PAGES
         }
-        | {"<int:review_id>/" + page for page in POSTS}
+        | {"<int:review_id>/" + page for page in POSTS | FILES}
     )
     assert routes == named
 

@@ -65,10 +65,12 @@ def attachment_row_create(
     actor: User,
     description: str = "",
     agency_request: AgencyRequest | None = None,
+    for_review: bool = False,
 ) -> Attachment:
     return Attachment.objects.create(
         case=case,
         agency_request=agency_request,
+        for_review=for_review,
         storage_name=saved,
         original_name=checked.name,
         content_type=checked.content_type,
