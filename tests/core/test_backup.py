@@ -135,7 +135,9 @@ def trip(request, tmp_path_factory):
         # The demo uploads no attachment: add encrypted-looking files as an upload leaves them.
         attachments = origin.var / "files" / "attachments" / "1"
         attachments.mkdir(parents=True)
-        (attachments / "a1b2c3").write_bytes(Fernet(KEYS["FIELD_ENCRYPTION_KEYS"]).encrypt(b"%PDF-1.7 chronology"))
+        (attachments / "a1b2c3").write_bytes(
+            Fernet(KEYS["FIELD_ENCRYPTION_KEYS"]).encrypt(b"%PDF-1.7 PLAINTEXT-FILE-SENTINEL")
+        )
         (attachments / "d4e5f6").write_bytes(os.urandom(70_000))
         archive = tmp / "cspr-backup.tar"
         backup = origin.cspr("backup", str(archive))
@@ -175,7 +177,7 @@ def test_the_archive_is_private_and_holds_no_keys(trip):
     assert names == {"manifest.json", *manifest["members"]}
     assert all(len(m["sha256"]) == 64 for m in manifest["members"].values())
     # Encrypted files are copied as ciphertext.
-    assert b"chronology" not in raw
+    assert b"PLAINTEXT-FILE-SENTINEL" not in raw
 
 
 def test_restoring_over_data_without_force_is_refused_and_changes_nothing(trip):
