@@ -21,11 +21,16 @@ from cspr.timescales import Extension, Pause
 def open_review_on_entering_local_review(*, case: Case, actor: User | None, request: Any = None) -> None:
     """A case entering the local review opens one; one entering the Panel's national review opens the record
     of the partnership's cooperation with it."""
+    from cspr.core import dbscope
     from cspr.reviews.national import national_review_open
     from cspr.reviews.services import review_open
 
-    review_open(case=case, actor=actor, request=request)
-    national_review_open(case=case, actor=actor, request=request)
+    # The move that opens it is often the national Panel's (agreeing with the partners' decision), whose
+    # PostgreSQL scope may read the case but not write the partnership's review: the opening is the system's
+    # consequence of that move, in its transaction, so it runs in the system scope (cspr/core/dbscope.py).
+    with dbscope.system():
+        review_open(case=case, actor=actor, request=request)
+        national_review_open(case=case, actor=actor, request=request)
 
 
 def clock_adjustments(case: Case) -> ClockAdjustments:
