@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from cspr.reviews.models import LocalReview, WrittenRequest
+from cspr.reviews.models import LocalReview, ReviewState, WrittenRequest
 from cspr.reviews.visibility import ACTIONS, REVIEWER, ReviewAction, ReviewPolicy
 
 # The steps that move a review on, in order, with the page that takes each. Recording processes, involvement,
@@ -50,25 +50,33 @@ def _who(action: ReviewAction) -> str:
     return text[0].upper() + text[1:]
 
 
-def _stage_allows(policy: ReviewPolicy, action: ReviewAction) -> bool:
-    from cspr.reviews.models import ReviewState
-
-    return ReviewState(policy.review.state) in ACTIONS[action].stages
+# Steps whose readiness says what has not happened yet (no reviewer, no final report, a hold in force): while
+# not ready they are not listed, rather than listed as someone's step that cannot be taken.
+HIDDEN_UNTIL_READY = frozenset(
+    {
+        ReviewAction.COMMISSION,
+        ReviewAction.TELL_NATIONAL_BODIES,
+        ReviewAction.DECIDE_DELAY,
+        ReviewAction.START,
+        ReviewAction.SIGN_OFF,
+        ReviewAction.MARK_READY,
+    }
+)
+# Steps about the partnership's own business (visibility.py): not shown to a reader who does not see it (the
+# reviewer does not read the delays, so not that one waits for a decision either).
+PARTNERSHIP_ONLY = frozenset({ReviewAction.DECIDE_DELAY})
 
 
 def review_next_steps(review: LocalReview, policy: ReviewPolicy) -> list[Step]:
     steps: list[Step] = []
     for action, text, url in ORDER:
-        if not _stage_allows(policy, action):
-            continue
         rule = ACTIONS[action]
-        if rule.ready is not None and rule.ready(review) is not None:
-            # Not ready: only the steps whose readiness is "what has been done already" are hidden; the
-            # others still show who does them.
-            if action in {ReviewAction.COMMISSION, ReviewAction.TELL_NATIONAL_BODIES, ReviewAction.DECIDE_DELAY}:
-                continue
-            if action in {ReviewAction.START, ReviewAction.SIGN_OFF, ReviewAction.MARK_READY}:
-                continue
+        if ReviewState(review.state) not in rule.stages:
+            continue
+        if action in PARTNERSHIP_ONLY and not policy.sees_partnership_detail:
+            continue
+        if action in HIDDEN_UNTIL_READY and rule.ready is not None and rule.ready(review) is not None:
+            continue
         if action == ReviewAction.TELL_NATIONAL_BODIES and review.notices.exists():
             continue
         if action == ReviewAction.AGREE_TERMS and review.terms.exists():

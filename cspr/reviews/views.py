@@ -151,9 +151,6 @@ def review_detail(request: AuthedRequest, review_id: int) -> HttpResponse:
         raise Http404 from None
     whole = policy.sees_partnership_detail
     steps = review_next_steps(review, policy)
-    if not whole:
-        # The reviewer does not read the delays (visibility.py), so not that one waits for a decision either.
-        steps = [s for s in steps if s.href != reverse("reviews:delay_decide", args=[review.pk])]
     versions = list(
         ReportVersion.objects.filter(review=review)
         .select_related("file")
