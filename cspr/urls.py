@@ -8,6 +8,7 @@ from cspr.api.api import api
 from cspr.core import views as core_views
 from cspr.partnerships import auth_views
 from cspr.partnerships import views as partnership_views
+from cspr.reviews import publication_views as review_publication_views
 from cspr.web import home as web_home
 
 password_reset_patterns = [
@@ -70,6 +71,18 @@ urlpatterns = [
     path("healthz", partnership_views.healthz, name="healthz"),
     path("", include("cspr.cases.urls")),
     path("reviews/", include("cspr.reviews.urls")),
+    # A partnership's public page of published reviews (DOMAIN.md step 10): no sign-in.
+    path("public/<slug:slug>/", review_publication_views.public_reviews, name="public_reviews"),
+    path(
+        "public/<slug:slug>/reports/<int:publication_id>/file/",
+        review_publication_views.public_file,
+        name="public_review_file",
+    ),
+    path(
+        "public/<slug:slug>/reports/<int:publication_id>/request/",
+        review_publication_views.public_request,
+        name="public_review_request",
+    ),
     path("", include("cspr.library.urls")),
     path("api/v1/", api.urls),
 ]

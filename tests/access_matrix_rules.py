@@ -122,7 +122,6 @@ class Step(StrEnum):
     SEND_RAPID_REVIEW = "record the rapid review as sent to the Panel"
     SEND_JUSTIFICATION = "send the partners' justification to the Panel"
     RESPOND_AS_PANEL = "record the Panel's response"
-    PUBLISH = "publish the review"
     ATTACH_FILE = "attach a file"
 
 
@@ -143,7 +142,6 @@ WHO_TAKES: dict[Step, frozenset[Who]] = {
     Step.SEND_RAPID_REVIEW: BM,
     Step.SEND_JUSTIFICATION: BM,
     Step.RESPOND_AS_PANEL: frozenset({Who.PANEL}),
-    Step.PUBLISH: BM,
     Step.ATTACH_FILE: BM,
 }
 
@@ -169,7 +167,8 @@ OPEN_AT: dict[CaseState, frozenset[Step]] = {
     S.SENT_TO_PANEL: _at(Step.RESPOND_AS_PANEL, _FAMILY, Step.ATTACH_FILE),
     # After a challenge the partners meet again with the scrutineer and send their justification.
     S.PANEL_CHALLENGED: _at(_PARTNERS_DECIDE, _FAMILY, Step.SEND_JUSTIFICATION, Step.ATTACH_FILE),
-    S.LOCAL_REVIEW: _at(Step.PUBLISH, _FAMILY, Step.ATTACH_FILE),
+    # Published from the local review's publication plan (cspr/reviews; tests/reviews/test_review_access.py).
+    S.LOCAL_REVIEW: _at(_FAMILY, Step.ATTACH_FILE),
     S.PUBLISHED: _at(_FAMILY, Step.ATTACH_FILE),
     S.NATIONAL_REVIEW: _at(_FAMILY, Step.ATTACH_FILE),
     # Reached by screening, or after the partners decided and the Panel agreed: the family is told then.
@@ -437,7 +436,6 @@ PAGES: dict[str, Row] = {
     "cases/<int:case_id>/family-letter/": Page(Step.WRITE_FAMILY_LETTER),
     "cases/<int:case_id>/panel-response/": Page(Step.RESPOND_AS_PANEL),
     "cases/<int:case_id>/attachments/new/": Page(Step.ATTACH_FILE),
-    "cases/<int:case_id>/publish/": Page(Step.PUBLISH),
     "requests/<int:request_id>/": Addressed(),
     "rapid-review-audits/": Only(AUDIT_READERS),
     "rapid-review-audits/<int:audit_id>/": Audit(),
@@ -497,7 +495,6 @@ API: dict[str, Row] = {
     f"POST {_C}/attachments": Write(Step.ATTACH_FILE),
     f"GET {_C}/attachments/{{attachment_id}}": Read(),
     f"GET {_C}/history": Read(panel=NEVER),  # the audit trail
-    f"POST {_C}/publication": Write(Step.PUBLISH),
 }
 
 

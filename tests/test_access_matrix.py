@@ -442,6 +442,21 @@ def test_every_stage_has_a_demo_case(world: World) -> None:
 
 
 @pytest.mark.django_db
+def test_every_review_stage_and_kind_has_a_demo_review(world: World) -> None:
+    """Keep the demo showing every state (README): each stage of the local review and the learning review."""
+    from cspr.reviews.models import LocalReview, ReviewKind, ReviewState
+
+    present = set(LocalReview.objects.values_list("state", flat=True))
+    assert not {s.value for s in ReviewState} - present, sorted({s.value for s in ReviewState} - present)
+    assert set(LocalReview.objects.values_list("kind", flat=True)) == {k.value for k in ReviewKind}
+    from cspr.reviews.models import Publication
+
+    published = Publication.objects.filter(published_on__isnull=False)
+    assert published.filter(mode="full").exists() and published.filter(mode="improvements").exists()
+    assert published.filter(requests__isnull=False).exists()  # past its year on the website, and asked for
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("which", CASES + READINESS_CASES, ids=_case_id)
 def test_every_seat_gets_what_the_table_says_from_every_page_and_operation_on_a_case(
     world: World, which: tuple[str, str]

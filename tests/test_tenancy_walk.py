@@ -172,6 +172,13 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
     delay = Delay.objects.create(
         review=review, reason="SECRET-NARRATIVE-ALPHA", new_due=datetime.date(2030, 1, 1), requested_by=manager
     )
+    from cspr.reviews.models import Publication, ReportRequest
+
+    plan = Publication.objects.create(
+        review=review, version=version, mode="full", title="SECRET-NARRATIVE-ALPHA title", reviewer_name="R",
+        created_by=manager,
+    )  # fmt: skip
+    report_request = ReportRequest.objects.create(publication=plan, name="SECRET-NARRATIVE-ALPHA", email="a@b.c")
     outsider = two_partnerships["b_manager"]
     _, outsider_token = api_token_create(actor=outsider, name="bravo-token")
     return {
@@ -192,6 +199,9 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
             "a_version_id": version.pk,
             "a_delay_id": delay.pk,
             "a_national_id": national.pk,
+            "a_publication_id": plan.pk,
+            "a_report_request_id": report_request.pk,
+            "b_slug": b.slug,
         },
         "secrets": [
             case.reference,

@@ -12,7 +12,7 @@ models and cspr.timescales, so the services that write and the selectors that re
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -133,8 +133,13 @@ class ClockRow(TypedDict):
 
 def clock_rows(case: Case, *, today: datetime.date | None = None) -> list[ClockRow]:
     """Clocks ready for a page: label, dates, status tag colour, lateness text and the explanation."""
+    return rows_for_clocks(case_clocks(case, today=today))
+
+
+def rows_for_clocks(clocks: Sequence[Clock]) -> list[ClockRow]:
+    """Any process's clocks (the case's, or a later stage's own process) as the rows the clocks table shows."""
     rows: list[ClockRow] = []
-    for clock in case_clocks(case, today=today):
+    for clock in clocks:
         lateness = ""
         if clock.status in {ClockStatus.OVERDUE, ClockStatus.MET_LATE} and clock.working_days_late:
             lateness = f"{clock.working_days_late} working day{'s' if clock.working_days_late != 1 else ''} late"

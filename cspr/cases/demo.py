@@ -13,7 +13,6 @@ import datetime
 from cspr.cases import services
 from cspr.cases.clocks import clocks_recompute
 from cspr.cases.models import Case
-from cspr.library.samples import pdf_bytes, wrap
 from cspr.partnerships.models import Organisation, Partnership, User
 from cspr.timescales import WorkingCalendar
 
@@ -420,56 +419,8 @@ def _northshire(p: Partnership) -> None:
         justification="The partners met again with the scrutineer and changed the decision to a local review: "
         "the missing episodes and exploitation reports were held by different agencies and never joined up.",
     )
-    # 12. The local review was carried out and its anonymised final report published: it is in the library.
-    lcase = notify_case(
-        m,
-        p,
-        "Child L",
-        "A 7-month-old baby was seriously injured; the mother's new partner had a history of violence.",
-        "Demo Child Ell",
-        210,
-        ago(150),
-        ago(148),
-    )
-    ready_for_decision(m, lcase)
-    unanimous(lcase, "local_review", "Criteria a and c are met: agencies did not share what they knew.")
-    services.family_communication_record(
-        actor=m, case=lcase, told_on=today, method="in_person", told_by="Business manager"
-    )
-    services.rapid_review_record_sent(actor=m, case=lcase, sent_on=ago(135))
-    services.panel_response_record(
-        actor=panel, case=lcase, response="agree", national_review="no", responded_on=ago(130)
-    )
-    services.review_publish(
-        actor=m,
-        case=lcase,
-        file_name="child-l-lcspr.pdf",
-        data=final_report_pdf(),
-        sent_to_panel_on=ago(12),
-        published_on=ago(3),
-        reviewer="Sam Okafor, independent reviewer",
-        anonymised=True,
-    )
-
-
-def final_report_pdf() -> bytes:
-    """An anonymised final report, made here so the demo needs no files: Child L, no names or places."""
-    findings = (
-        "Child L was seven months old when taken to hospital with a fractured skull. The mother's new partner "
-        "had convictions for violence that police held but did not share with children's social care or the "
-        "health visitor, who saw a bruise on the baby's ear two weeks before and accepted the explanation given."
-    )
-    recommendations = (
-        "Agencies should share a new partner's history of violence when a baby is in the household. Health "
-        "visitors should follow the bruising in non-mobile babies protocol for every bruise, whatever the account."
-    )
-    return pdf_bytes(
-        [
-            ["Child L: local child safeguarding practice review", "", "Findings", "", *wrap(findings)],
-            ["Recommendations", "", *wrap(recommendations)],
-        ],
-        title="Child L: local child safeguarding practice review",
-    )
+    # 12. Published reviews (the local review carried out, its report checked and published) are the review
+    # app's demo (cspr/reviews/demo.py): they are published from the review's publication plan.
 
 
 def _eastbury(p: Partnership) -> None:

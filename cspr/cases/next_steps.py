@@ -146,7 +146,6 @@ WORDING: dict[Action, StepWording] = {
     Action.RESPOND_AS_PANEL: StepWording(
         "Respond to the rapid review and decision", "National Panel", "cases:panel_response"
     ),
-    Action.PUBLISH: StepWording("Publish the review", BM, "cases:publish"),
 }
 
 

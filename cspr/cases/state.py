@@ -111,7 +111,28 @@ def _final_report_published(case: Case) -> str | None:
     dates = {d.event: d.date for d in CaseDate.objects.filter(case=case, event__in=(FINAL_REPORT_SENT, PUBLISHED))}
     if FINAL_REPORT_SENT not in dates or PUBLISHED not in dates:
         return "Record the date the final report was sent to the Panel and the date it was published first."
-    return publication_timing_error(case_process(case), case_calendar(case), dates[FINAL_REPORT_SENT], dates[PUBLISHED])
+    return publication_timing_error(
+        case_process(case), case_calendar(case), dates[FINAL_REPORT_SENT], dates[PUBLISHED]
+    ) or _registered_guards(case, S.PUBLISHED)
+
+
+# A later app may add a condition to a move into a stage (DESIGN.md, imports run one way): the local review's
+# publication plan must be complete before a case is published (DOMAIN.md step 10: copies sent, the text checked
+# for personal data). Registered from the later app's AppConfig.ready(); each returns why not, or None.
+MOVE_GUARDS: dict[str, dict[str, Callable[[Case], str | None]]] = {}
+
+
+def register_move_guard(to: CaseState, name: str, guard: Callable[[Case], str | None]) -> None:
+    """``guard(case)`` must return None before any case moves into ``to``."""
+    MOVE_GUARDS.setdefault(str(to), {})[name] = guard
+
+
+def _registered_guards(case: Case, to: CaseState) -> str | None:
+    for guard in MOVE_GUARDS.get(str(to), {}).values():
+        problem = guard(case)
+        if problem:
+            return problem
+    return None
 
 
 def _panel_chose_national_review(case: Case) -> str | None:

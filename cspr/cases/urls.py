@@ -47,7 +47,6 @@ urlpatterns = [
     path("cases/<int:case_id>/documents/<slug:kind>.<str:fmt>", files.document_download, name="document"),
     path("cases/<int:case_id>/attachments/new/", files.attachment_new, name="attachment_new"),
     path("cases/<int:case_id>/attachments/<int:attachment_id>/", files.attachment_download, name="attachment"),
-    path("cases/<int:case_id>/publish/", files.review_publish, name="publish"),
     path("requests/<int:request_id>/", agency_requests.agency_request_answer, name="request_answer"),
     path("panel/", panel.panel_inbox, name="panel_inbox"),
     path("rapid-review-audits/", audits.rr_audit_list, name="rr_audits"),

@@ -59,7 +59,6 @@ class Action(StrEnum):
     SEND_RAPID_REVIEW = "send_rapid_review"
     SEND_JUSTIFICATION = "send_justification"
     RESPOND_AS_PANEL = "respond_as_panel"
-    PUBLISH = "publish"
     ATTACH_FILE = "attach_file"
 
 
@@ -232,7 +231,6 @@ ACTIONS: dict[Action, ActionRule] = {
     Action.RESPOND_AS_PANEL: ActionRule(
         frozenset({PANEL}), stages.AWAITING_PANEL, "The Panel responds to a rapid review waiting for its response."
     ),
-    Action.PUBLISH: ActionRule(BM, stages.PUBLISHABLE, "A review is published once the local review is carried out."),
     Action.ATTACH_FILE: ActionRule(BM, ANY_STAGE - stages.FILES_CLOSED, "Files can no longer be added to this case."),
 }
 

@@ -31,10 +31,11 @@ _SIGN_IN_JOURNEY = (
     "/favicon.ico",
     "/robots.txt",
 )
-# Paths that must answer without a redirect (machines, and the statements every page links to): a half
+# Paths that must answer without a redirect (machines, the statements every page links to, and a partnership's
+# public page of published reviews): a half
 # signed-in user reaches them as an anonymous visitor, so a session cookie from a password alone never adds
 # anything to what they show. API clients authenticate with their bearer token, which replaces the user.
-_AS_ANONYMOUS = ("/api/", "/accessibility", "/privacy")
+_AS_ANONYMOUS = ("/api/", "/accessibility", "/privacy", "/public/")
 _ACTIVITY_KEY = "cspr_last_activity"
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")  # RFC 9110, as the CSRF check reads it
 

@@ -174,7 +174,7 @@ _NUMBERED_HEADING = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2}){0,3}\.?|[A-Z]\.|Append
 _PAGE_NUMBER_LINE = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+(?:of|/)\s+\d{1,4})?$", re.IGNORECASE)
 
 
-def _looks_like_heading(line: str) -> bool:
+def looks_like_heading(line: str) -> bool:
     """Heuristic for PDF/plain-text headings, which carry no markup: short, no closing full stop, and
     numbered ("4.2 Information sharing"), all capitals, or Title Case."""
     stripped = line.strip()
@@ -213,7 +213,7 @@ def _lines_to_blocks(lines: list[str], page: int | None) -> list[Block]:
             continue
         if _PAGE_NUMBER_LINE.match(line):
             continue
-        if not current and _looks_like_heading(line):
+        if not current and looks_like_heading(line):
             blocks.append(Block(text=line, page=page, heading=True, level=2))
             continue
         current.append(line)

@@ -33,7 +33,14 @@ from cspr.reviews.visibility import ReviewPolicy
 router = Router(tags=["reviews"])
 
 ReviewStateValue = Literal[
-    "commissioning", "terms_agreed", "in_progress", "draft_report", "signed_off", "ready_to_publish"
+    "commissioning",
+    "terms_agreed",
+    "in_progress",
+    "draft_report",
+    "signed_off",
+    "ready_to_publish",
+    "published",
+    "completed",
 ]
 RecipientValue = Literal["panel", "ofsted", "dfe"]
 MethodValue = Literal["systems", "appreciative_inquiry", "hybrid", "other"]
@@ -254,6 +261,7 @@ class DelayOut(Schema):
 
 class ReviewOut(Schema):
     id: int
+    kind: Literal["lcspr", "learning"] = Field(description="A local review, or a multi-agency learning review.")
     case_id: int
     case_reference: str
     pseudonym: str
@@ -272,6 +280,7 @@ class ReviewOut(Schema):
     versions: list[VersionOut]
     lcspr_due: datetime.date | None = Field(description="The six-month clock after holds and delays.")
     lcspr_statutory_due: datetime.date | None
+    learning_shared_on: datetime.date | None = Field(description="A learning review's end: its learning shared.")
 
 
 def review_for(request: AuthedRequest, review_id: int, *, log_read: bool = False) -> tuple[LocalReview, ReviewPolicy]:
@@ -288,6 +297,8 @@ def review_out(request: AuthedRequest, review: LocalReview, policy: ReviewPolicy
     versions = ReportVersion.objects.filter(review=review).prefetch_related("recommendations", "comments")
     return ReviewOut(
         id=review.pk,
+        kind=review.kind,  # type: ignore[arg-type]
+        learning_shared_on=review.learning_shared_on,
         case_id=review.case_id,
         case_reference=review.case.reference,
         pseudonym=review.case.pseudonym,
@@ -636,3 +647,16 @@ def national_review_exchange_record(request: AuthedRequest, national_id: int, pa
     found = national.national_review_get(user=request.user, national_id=national_id)
     national.national_review_exchange_record(actor=request.user, national=found, **payload.dict(), request=request)
     return national_out(found)
+
+
+class LearningSharedIn(Schema):
+    shared_on: datetime.date
+    how: str
+
+
+@router.post("/{int:review_id}/learning-shared", response=answers(ReviewOut), operation_id="review_learning_shared")
+def review_learning_shared(request: AuthedRequest, review_id: int, payload: LearningSharedIn) -> ReviewOut:
+    """A multi-agency learning review is complete once its learning is shared (publishing it is optional)."""
+    review, _ = review_for(request, review_id)
+    services.review_learning_shared(actor=request.user, review=review, **payload.dict(), request=request)
+    return review_out(request, review)

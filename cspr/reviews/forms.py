@@ -9,7 +9,7 @@ from django import forms
 from cspr.cases.forms import _date, _text
 from cspr.cases.models import AgencyRequest
 from cspr.partnerships.models import Organisation, User
-from cspr.reviews.models import Involvement
+from cspr.reviews.models import Involvement, PseudonymEntry, Publication, PublicationCopy
 from cspr.reviews.rules import COMPETENCES, METHODS, NOTICE_RECIPIENTS, PARALLEL_PROCESSES
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -329,3 +329,108 @@ class ExchangeForm(forms.Form):
     )
     on = _date("Date", noun="date")
     what = _text("What was asked or sent", rows=5, message="Say what was asked or sent")
+
+
+# --- publishing safely (DOMAIN.md step 10) ---------------------------------------------------------------------
+
+
+class PublicationPlanForm(forms.Form):
+    mode = _choice(
+        "What will be published",
+        Publication.Mode.choices,
+        "Choose whether to publish the full report or only the improvements to be made",
+    )
+    justification = _text(
+        "If only the improvements: why publishing the full report is not appropriate",
+        required=False,
+        rows=4,
+        help_text="This justification is sent to the Panel and the Secretary of State.",
+    )
+    title = forms.CharField(
+        label="Title of the published report",
+        required=False,
+        max_length=300,
+        help_text="Leave blank for the child's pseudonym and the kind of review.",
+    )
+    reviewer_name = forms.CharField(
+        label="Reviewer's name, as the published report gives it",
+        max_length=200,
+        error_messages={"required": "Enter the reviewer's name, which the published report includes"},
+    )
+
+
+class PublicationCopyForm(forms.Form):
+    recipient = _choice("Sent to", [], "Choose who it was sent to")
+    what = _choice(
+        "What was sent",
+        [
+            (PublicationCopy.What.FULL_REPORT, "The full report"),
+            (PublicationCopy.What.JUSTIFICATION, "The justification for publishing only the improvements"),
+        ],
+        "Choose what was sent",
+    )
+    sent_on = _date("Date it was sent", noun="date it was sent")
+    how = _choice("How it was sent", PublicationCopy.How.choices, "Choose how it was sent")
+
+    def __init__(self, *args: Any, recipients: list[tuple[str, str]], after: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["recipient"]).choices = recipients
+        if after:  # after publication it is always the published report
+            del self.fields["what"]
+
+
+class PseudonymForm(forms.Form):
+    category = _choice(
+        "What kind of detail", PseudonymEntry.Category.choices, "Choose what kind of detail it is", radio=False
+    )
+    value = forms.CharField(
+        label="The name or detail, as the report might write it",
+        max_length=500,
+        help_text="It is stored encrypted and never published.",
+        error_messages={"required": "Enter the name or detail as the report might write it"},
+    )
+    replacement = forms.CharField(
+        label="What the published report says instead",
+        max_length=100,
+        help_text="For example, Mother, Sibling 1, School A.",
+        error_messages={"required": "Enter what the published report says instead, for example Mother"},
+    )
+
+
+class DeclarationForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the person declaring",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person making the declaration"},
+    )
+    role = forms.CharField(label="Their role", max_length=200, error_messages={"required": "Enter their role"})
+    confirmed = forms.BooleanField(
+        label="I have checked the whole report: it does not identify the child, their family or anyone whose "
+        "welfare publishing it could harm",
+        required=False,
+    )
+
+
+class LearningSharedForm(forms.Form):
+    shared_on = _date("Date the learning was shared", noun="date the learning was shared")
+    how = _text(
+        "How it was shared",
+        rows=3,
+        help_text="For example, a 7-minute briefing to every agency and a practitioner event.",
+        message="Say how the learning was shared",
+    )
+
+
+class PublishForm(forms.Form):
+    published_on = _date("Publication date", noun="publication date")
+
+
+class ReportRequestForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=200, error_messages={"required": "Enter your name"})
+    email = forms.CharField(
+        label="Email address",
+        max_length=320,
+        help_text="The partnership replies to this address.",
+        error_messages={"required": "Enter your email address"},
+    )
+    reason = _text("Why you would like the report (optional)", required=False, rows=3)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cspr.core.fields import EncryptedTextField
+from cspr.core.fields import EncryptedJSONField, EncryptedTextField
 from cspr.reviews.rules import METHODS, PARALLEL_PROCESSES
 
 
@@ -24,6 +24,16 @@ class ReviewState(models.TextChoices):
     DRAFT_REPORT = "draft_report", "Draft report with the review group"
     SIGNED_OFF = "signed_off", "Final report signed off"
     READY_TO_PUBLISH = "ready_to_publish", "Ready to publish"
+    PUBLISHED = "published", "Published"
+    COMPLETED = "completed", "Completed: learning shared"
+
+
+class ReviewKind(models.TextChoices):
+    """The statutory local review, or the lighter multi-agency learning review (DOMAIN.md step 4), which uses the
+    same building blocks with the timescales the partnership sets (england-learning-review.toml)."""
+
+    LCSPR = "lcspr", "Local child safeguarding practice review"
+    LEARNING = "learning", "Multi-agency learning review"
 
 
 class LocalReview(models.Model):
@@ -37,6 +47,7 @@ class LocalReview(models.Model):
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="local_review")
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=30, choices=ReviewState.choices, default=ReviewState.COMMISSIONING)
+    kind = models.CharField(max_length=20, choices=ReviewKind.choices, default=ReviewKind.LCSPR)
     decided_on = models.DateField(null=True, blank=True, help_text="The partners' decision to review.")
     opened_at = models.DateTimeField(default=timezone.now)
     reviewer = models.ForeignKey(
@@ -54,6 +65,8 @@ class LocalReview(models.Model):
     signed_off_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    learning_shared_on = models.DateField(null=True, blank=True, help_text="A learning review's learning shared.")
+    learning_shared_how = models.TextField(blank=True, help_text="Briefings, 7-minute briefing, events.")
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
@@ -63,6 +76,12 @@ class LocalReview(models.Model):
 
     def __str__(self) -> str:
         return f"Local review {self.pk}"
+
+    @property
+    def statutory(self) -> bool:
+        """A local child safeguarding practice review (the national bodies told, the six-month clock, the copies
+        7 working days before publication); a learning review is not."""
+        return self.kind == ReviewKind.LCSPR
 
 
 class ReviewNotice(models.Model):
@@ -345,3 +364,180 @@ class NationalReviewExchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk}"
+
+
+# --- publishing safely (DOMAIN.md step 10) ---------------------------------------------------------------------
+
+
+class Publication(models.Model):
+    """The plan for publishing a signed-off report, and its record once published (DOMAIN.md step 10).
+
+    The full report goes to the Panel, the Secretary of State and Ofsted (``PublicationCopy``) at least 7 working
+    days before publication (Regulations 2018, Part 3). What is published is the full report or, where that is
+    inappropriate, only the improvements to be made, with the justification sent to the Panel and the Secretary
+    of State. The text to publish (``blocks``) is taken from the signed-off version, checked for personal data
+    (``RedactionFinding``) and published as a PDF cspr writes from the redacted text; a report that cannot be
+    read that way is published as it is only on a named person's declaration."""
+
+    class Mode(models.TextChoices):
+        FULL = "full", "The full report"
+        IMPROVEMENTS = "improvements", "Only the improvements to be made"
+
+    class Source(models.TextChoices):
+        TEXT = "text", "The report's text, redacted in cspr"
+        AS_IS = "as_is", "The report file as it is, on a named person's declaration"
+
+    review = models.OneToOneField(LocalReview, on_delete=models.CASCADE, related_name="publication")
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    justification = EncryptedTextField(blank=True, help_text="Why the full report is not published.")
+    title = models.CharField(max_length=300)
+    reviewer_name = models.CharField(max_length=200, help_text="The published report includes the reviewer's name.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.TEXT)
+    blocks = EncryptedJSONField(default=list, help_text="The text to publish, before redaction: [{kind, text, level}].")
+    not_redactable = models.TextField(blank=True, help_text="Why the report's text could not be read for redaction.")
+    declared_by = models.CharField(max_length=200, blank=True)
+    declared_role = models.CharField(max_length=200, blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    planned_on = models.DateField(null=True, blank=True)
+    redaction_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    redaction_checked_at = models.DateTimeField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    public_until = models.DateField(null=True, blank=True, help_text="On the website at least until this date.")
+    library_report_id = models.PositiveIntegerField(null=True, blank=True)
+    # What the public downloads: the PDF cspr wrote from the redacted text, or the declared file. Public once
+    # published, so kept as it is, in the same transaction as the publication (nothing half-written).
+    published_file = models.BinaryField(null=True, blank=True, editable=False)
+    published_file_name = models.CharField(max_length=200, blank=True)
+    published_content_type = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Publication of review {self.review_id}"
+
+
+class PublicationCopy(models.Model):
+    """A copy of the report (or the improvements, or the justification) sent to a national body, with the date
+    and how (DOMAIN.md step 10). The Panel's, the Secretary of State's and Ofsted's come before publication;
+    the NSPCC repository's at publication meets the ``nspcc-copy`` milestone."""
+
+    class Recipient(models.TextChoices):
+        PANEL = "panel", "The Child Safeguarding Practice Review Panel"
+        SECRETARY_OF_STATE = "secretary_of_state", "The Secretary of State for Education"
+        OFSTED = "ofsted", "Ofsted"
+        NSPCC = "nspcc", "The NSPCC national case review repository"
+
+    class What(models.TextChoices):
+        FULL_REPORT = "full_report", "The full report"
+        IMPROVEMENTS = "improvements", "The improvements to be made"
+        JUSTIFICATION = "justification", "The justification for not publishing the full report"
+        PUBLISHED = "published", "The published report"
+
+    class How(models.TextChoices):
+        SECURE_EMAIL = "secure_email", "Secure e-mail"
+        PORTAL = "portal", "The recipient's upload portal"
+        POST = "post", "Recorded post"
+        OTHER = "other", "Another way"
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="copies")
+    recipient = models.CharField(max_length=30, choices=Recipient.choices)
+    what = models.CharField(max_length=30, choices=What.choices)
+    sent_on = models.DateField()
+    how = models.CharField(max_length=30, choices=How.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()} to {self.get_recipient_display()}"
+
+
+class PseudonymEntry(models.Model):
+    """The case's pseudonym register: what the published text says instead of a real name or detail ("Child Q",
+    "Mother", "Sibling 1", "[address]"). Entries from the case's own records are added by cspr; the business
+    manager adds family members, schools and addresses the case holds nowhere else. The real value is encrypted."""
+
+    class Category(models.TextChoices):
+        NAME = "name", "A child's name"
+        OTHER_NAME = "other_name", "Another name the child is known by"
+        DATE_OF_BIRTH = "date_of_birth", "A date of birth"
+        FAMILY_MEMBER = "family_member", "A family member or other person"
+        ADDRESS = "address", "An address or place"
+        SCHOOL = "school", "A school or setting"
+        REFERENCE = "reference", "A case reference"
+        OTHER = "other", "Something else"
+
+    review = models.ForeignKey(LocalReview, on_delete=models.CASCADE, related_name="pseudonyms")
+    category = models.CharField(max_length=30, choices=Category.choices)
+    value = EncryptedTextField()
+    replacement = models.CharField(max_length=100)
+    from_case = models.BooleanField(default=False, help_text="Taken from the case's own records by cspr.")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Pseudonym {self.replacement}"
+
+
+class RedactionFinding(models.Model):
+    """A piece of possible personal data in the text to publish, shown in its sentence for a person to accept
+    (replace it) or reject (keep it). The log of who decided what is this table with the audit trail. The
+    matched text and its sentence are personal data, so they are encrypted."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Not decided"
+        ACCEPTED = "accepted", "Replace it"
+        REJECTED = "rejected", "Keep it"
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="findings")
+    number = models.PositiveIntegerField()
+    block = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = EncryptedTextField()
+    sentence = EncryptedTextField()
+    category = models.CharField(max_length=30)
+    source = models.CharField(max_length=20, help_text="case, pattern or names")
+    replacement = models.CharField(max_length=100)
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["publication", "number"], name="finding_number_unique")]
+
+    def __str__(self) -> str:
+        return f"Finding {self.number}"
+
+
+class ReportRequest(models.Model):
+    """A member of the public asking for a report that has been on the website for its year and is now available
+    on request (DOMAIN.md step 10). It reaches the business manager; their contact details are encrypted."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="requests")
+    name = EncryptedTextField()
+    email = EncryptedTextField()
+    reason = EncryptedTextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    answered_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Request {self.pk}"

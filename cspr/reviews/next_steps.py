@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from cspr.reviews.models import LocalReview, ReviewState, WrittenRequest
+from cspr.reviews.models import LocalReview, Publication, PublicationCopy, ReviewState, WrittenRequest
+from cspr.reviews.publication import missing_copies
 from cspr.reviews.visibility import ACTIONS, REVIEWER, ReviewAction, ReviewPolicy
 
 # The steps that move a review on, in order, with the page that takes each. Recording processes, involvement,
@@ -23,6 +24,13 @@ ORDER: tuple[tuple[ReviewAction, str, str], ...] = (
     (ReviewAction.SIGN_OFF, "Record the assurance group's sign-off", "reviews:sign_off"),
     (ReviewAction.DECIDE_DELAY, "Decide on the requested delay", "reviews:delay_decide"),
     (ReviewAction.MARK_READY, "Mark the report ready to publish", "reviews:ready"),
+    (ReviewAction.RECORD_LEARNING_SHARED, "Record the learning shared", "reviews:learning_shared"),
+    (ReviewAction.PLAN_PUBLICATION, "Plan the publication", "reviews:publication_plan"),
+    (ReviewAction.RECORD_COPY, "Record the copies sent to the national bodies", "reviews:publication_copy"),
+    (ReviewAction.CHECK_REDACTION, "Check the text for personal data", "reviews:publication_redaction"),
+    (ReviewAction.DECLARE_AS_IS, "Declare the report fit to publish as it is", "reviews:publication_declaration"),
+    (ReviewAction.PUBLISH, "Publish the report", "reviews:publication_publish"),
+    (ReviewAction.RECORD_NATIONAL_COPY, "Send a copy to the NSPCC repository", "reviews:publication_national_copy"),
 )
 
 WHO = {"business_manager": "Business manager", REVIEWER: "Reviewer"}
@@ -60,11 +68,49 @@ HIDDEN_UNTIL_READY = frozenset(
         ReviewAction.START,
         ReviewAction.SIGN_OFF,
         ReviewAction.MARK_READY,
+        ReviewAction.RECORD_LEARNING_SHARED,
+        ReviewAction.RECORD_COPY,
+        ReviewAction.CHECK_REDACTION,
+        ReviewAction.DECLARE_AS_IS,
+        ReviewAction.PUBLISH,
     }
 )
 # Steps about the partnership's own business (visibility.py): not shown to a reader who does not see it (the
 # reviewer does not read the delays, so not that one waits for a decision either).
 PARTNERSHIP_ONLY = frozenset({ReviewAction.DECIDE_DELAY})
+
+
+def _done(review: LocalReview, action: ReviewAction) -> bool:
+    """A publication step already taken is not listed again (DOMAIN.md step 10)."""
+    if action not in PUBLICATION_STEPS:
+        return False
+    plan = Publication.objects.filter(review=review).first()
+    if action == ReviewAction.PLAN_PUBLICATION:
+        return plan is not None
+    if plan is None:
+        return False
+    if action == ReviewAction.RECORD_COPY:
+        return not missing_copies(plan)
+    if action == ReviewAction.CHECK_REDACTION:
+        return plan.source == Publication.Source.AS_IS or (
+            plan.redaction_checked_at is not None and not plan.findings.filter(decision="pending").exists()
+        )
+    if action == ReviewAction.DECLARE_AS_IS:
+        return plan.declared_at is not None
+    if action == ReviewAction.RECORD_NATIONAL_COPY:
+        return plan.copies.filter(recipient=PublicationCopy.Recipient.NSPCC).exists()
+    return False
+
+
+PUBLICATION_STEPS = frozenset(
+    {
+        ReviewAction.PLAN_PUBLICATION,
+        ReviewAction.RECORD_COPY,
+        ReviewAction.CHECK_REDACTION,
+        ReviewAction.DECLARE_AS_IS,
+        ReviewAction.RECORD_NATIONAL_COPY,
+    }
+)
 
 
 def review_next_steps(review: LocalReview, policy: ReviewPolicy) -> list[Step]:
@@ -84,6 +130,8 @@ def review_next_steps(review: LocalReview, policy: ReviewPolicy) -> list[Step]:
         if action == ReviewAction.RECORD_BRIEFING and review.briefings.exists():
             continue
         if action == ReviewAction.SHARE_DRAFT and review.report_versions.filter(final=True).exists():
+            continue
+        if _done(review, action):
             continue
         post = action in {ReviewAction.START, ReviewAction.MARK_READY}
         steps.append(Step(text, _who(action), reverse(url, args=[review.pk]), policy.can(action), post))

@@ -84,10 +84,11 @@ def case_section(case: Case, user: Any) -> CaseSection | None:
     rows = [("Stage", review.get_state_display())]
     if review.reviewer_id:
         rows.append(("Reviewer", review.reviewer.full_name if review.reviewer else ""))
+    title = "Local review" if review.statutory else "Multi-agency learning review"
     return CaseSection(
-        title="Local review",
+        title=title,
         rows=rows,
-        links=[("Open the local review", reverse("reviews:detail", args=[review.pk]))],
+        links=[(f"Open the {title[0].lower()}{title[1:]}", reverse("reviews:detail", args=[review.pk]))],
         id="local-review",
     )
 
@@ -102,3 +103,17 @@ def demo_reviews(partnerships: Mapping[str, Any], today: datetime.date) -> None:
     from cspr.reviews.demo import load_demo_reviews
 
     load_demo_reviews(partnerships=dict(partnerships), today=today)
+
+
+def case_publication_guard(case: Case) -> str | None:
+    """A case is published only from its local review's publication plan (DOMAIN.md step 10): the report
+    ready to publish, the copies sent and the text checked; ``reviews.publication`` records the publication
+    before the case moves, in the same transaction."""
+    from cspr.reviews.models import LocalReview, Publication, ReviewState
+
+    review = LocalReview.objects.filter(case=case).first()
+    if review is None or review.state != ReviewState.READY_TO_PUBLISH:
+        return "The local review's report must be signed off and ready to publish first."
+    if not Publication.objects.filter(review=review, published_on__isnull=False).exists():
+        return "Publish the report from the local review's publication plan."
+    return None

@@ -21,7 +21,15 @@ POLICIES = {
             "checkpoint",
             "writtenrequest",
             "reportversion",
+            "publication",
+            "pseudonymentry",
         )
+    },
+    # The public page and the public's requests for a report read and write these in the system scope, through
+    # a selector and a service that name exactly what the public may see (published reviews) and do.
+    **{
+        f"reviews_{name}": through("publication_id", "reviews_publication")
+        for name in ("publicationcopy", "redactionfinding", "reportrequest")
     },
     "reviews_nationalreview": partnership(),
     "reviews_nationalreviewexchange": through("national_review_id", "reviews_nationalreview"),

@@ -36,8 +36,10 @@ from cspr.reviews.models import (
     Involvement,
     LocalReview,
     ParallelProcess,
+    Publication,
     Recommendation,
     ReportVersion,
+    ReviewKind,
     ReviewNotice,
     ReviewState,
     TermsOfReference,
@@ -103,16 +105,22 @@ def _not_before(
 
 
 def review_open(*, case: Case, actor: User | None, request: HttpRequest | None = None) -> LocalReview | None:
-    """Open the case's local review when the case enters "Local review to be carried out" (the hook
-    ``cases.state.register_stage_entered``), with the date the partners decided to review. Idempotent."""
-    if case.state != CaseState.LOCAL_REVIEW:
+    """Open the case's review when the case enters "Local review to be carried out" or "Multi-agency learning
+    review" (the hook ``cases.state.register_stage_entered``), with the date the partners decided to review (a
+    referral screened straight to a learning review: the day it was screened). Idempotent."""
+    kind = {CaseState.LOCAL_REVIEW: ReviewKind.LCSPR, CaseState.LEARNING_REVIEW: ReviewKind.LEARNING}.get(
+        CaseState(case.state)
+    )
+    if kind is None:
         return None
     existing = LocalReview.objects.filter(case=case).first()
     if existing is not None:
         return existing
     decided = CaseDate.objects.filter(case=case, event=REVIEW_DECIDED).values_list("date", flat=True).first()
-    review = LocalReview.objects.create(case=case, partnership_id=case.partnership_id, decided_on=decided)
-    _audit(actor, "review.opened", review, request, case=case.pk, decided_on=decided)
+    if decided is None and kind == ReviewKind.LEARNING:
+        decided = timezone.localdate()
+    review = LocalReview.objects.create(case=case, partnership_id=case.partnership_id, decided_on=decided, kind=kind)
+    _audit(actor, "review.opened", review, request, case=case.pk, decided_on=decided, kind=kind)
     return review
 
 
@@ -834,7 +842,42 @@ def review_new_version(*, actor: User, review: LocalReview, request: HttpRequest
         )
         review.refresh_from_db()
         _audit(actor, "review.reopened", review, request)
+        # DOMAIN.md step 10: a plan (its copies and checks) was for the old version; it is made again from the next.
+        unpublished = Publication.objects.filter(review=review, published_on__isnull=True)
+        if unpublished.exists():
+            unpublished.delete()
+            _audit(actor, "review.publication_plan_discarded", review, request)
         review_transition(actor=actor, review=review, to=ReviewState.DRAFT_REPORT, request=request)
+    return review
+
+
+def review_learning_shared(
+    *,
+    actor: User,
+    review: LocalReview,
+    shared_on: datetime.date | None,
+    how: str,
+    request: HttpRequest | None = None,
+) -> LocalReview:
+    """A multi-agency learning review ends when its learning is shared across the partnership (briefings, a
+    7-minute briefing, events: england-learning-review.toml, ``learning-shared``); publishing it is optional."""
+    require_review_action(actor, review, ReviewAction.RECORD_LEARNING_SHARED)
+    errors: dict[str, str] = {}
+    if shared_on is None:
+        errors["shared_on"] = "Enter the date the learning was shared"
+    not_in_future(shared_on, "shared_on", "The date the learning was shared", errors)
+    _not_before(
+        shared_on, review.signed_off_on, "shared_on", "The learning cannot be shared before the report was signed off",
+        errors,
+    )  # fmt: skip
+    require_text(how, "how", "Say how the learning was shared, for example a 7-minute briefing to every agency", errors)
+    raise_if(errors, "There is a problem with recording the learning shared.")
+    with transaction.atomic():
+        LocalReview.objects.filter(pk=review.pk).update(learning_shared_on=shared_on, learning_shared_how=how.strip())
+        review.refresh_from_db()
+        _audit(actor, "review.learning_shared", review, request, on=shared_on)
+        if review.state == ReviewState.SIGNED_OFF:
+            review_transition(actor=actor, review=review, to=ReviewState.COMPLETED, request=request)
     return review
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from cspr.core.registry import Task
 from cspr.partnerships.models import User
 from cspr.partnerships.selectors import access_for
-from cspr.reviews.models import ReviewState
+from cspr.reviews.models import PublicationCopy, ReviewState
 from cspr.reviews.next_steps import review_next_steps
 from cspr.reviews.selectors import reviews_for_user
 from cspr.reviews.visibility import review_policy
@@ -17,7 +17,11 @@ def review_tasks(user: User) -> list[Task]:
     access = access_for(user)
     tasks: list[Task] = []
     # A partnership has a handful of reviews open at once: the review's own steps are read per review.
-    for review in reviews_for_user(user=user).exclude(state=ReviewState.READY_TO_PUBLISH).select_related("reviewer"):
+    # A published review leaves the list once its copy has gone to the NSPCC repository (its last step).
+    open_reviews = reviews_for_user(user=user).exclude(
+        state=ReviewState.PUBLISHED, publication__copies__recipient=PublicationCopy.Recipient.NSPCC
+    )
+    for review in open_reviews.select_related("reviewer"):
         policy = review_policy(user=user, review=review, access=access)
         for n, step in enumerate(s for s in review_next_steps(review, policy) if s.yours):
             tasks.append(

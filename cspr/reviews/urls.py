@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from cspr.reviews import publication_views as pub
 from cspr.reviews import views
 
 app_name = "reviews"
@@ -32,4 +33,20 @@ urlpatterns = [
     path("<int:review_id>/delays/new/", views.delay, name="delay"),
     path("<int:review_id>/delays/decide/", views.delay_decide, name="delay_decide"),
     path("<int:review_id>/ready/", views.mark_ready, name="ready"),
+    path("<int:review_id>/learning-shared/", views.learning_shared, name="learning_shared"),
+    # Publishing safely (DOMAIN.md step 10)
+    path("<int:review_id>/publication/", pub.publication_page, name="publication"),
+    path("<int:review_id>/publication/plan/", pub.plan, name="publication_plan"),
+    path("<int:review_id>/publication/copies/new/", pub.copy, name="publication_copy"),
+    path("<int:review_id>/publication/pseudonyms/new/", pub.pseudonym, name="publication_pseudonym"),
+    path("<int:review_id>/publication/redaction/", pub.redaction, name="publication_redaction"),
+    path("<int:review_id>/publication/preview/", pub.preview, name="publication_preview"),
+    path("<int:review_id>/publication/declaration/", pub.declaration, name="publication_declaration"),
+    path("<int:review_id>/publication/publish/", pub.publish, name="publication_publish"),
+    path("<int:review_id>/publication/national-copies/new/", pub.national_copy, name="publication_national_copy"),
+    path(
+        "<int:review_id>/publication/requests/<int:request_id>/answered/",
+        pub.request_answered,
+        name="publication_request_answered",
+    ),
 ]

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cspr.cases.clocks import clock_rows
+from cspr.cases.clocks import clock_rows, rows_for_clocks
 from cspr.core.errors import NotFound, ServiceError, ValidationFailed
 from cspr.partnerships.models import Membership, Organisation, User
 from cspr.partnerships.roles import Role
@@ -82,8 +82,11 @@ def review_form_view(
     intro: str | Callable[[LocalReview], str] = "",
     initial: Callable[[LocalReview], dict[str, Any]] | None = None,
     form_kwargs: Callable[[LocalReview], dict[str, Any]] | None = None,
+    done: Callable[[LocalReview], str] | None = None,
 ) -> Callable[..., HttpResponse]:
-    """One review page: the form, the service ``call(request, review, form, **ids)``, back to the review."""
+    """One review page: the form, the service ``call(request, review, form, **ids)``, back to the review (or to
+    ``done(review)``, such as the publication plan's page)."""
+    after = done or detail_url
 
     @login_required
     def view(request: AuthedRequest, review_id: int, **ids: int) -> HttpResponse:
@@ -101,7 +104,7 @@ def review_form_view(
             and form.is_valid()
             and run_service(request, form, lambda: call(request, review, form, **ids), success)
         ):
-            return redirect(detail_url(review))
+            return redirect(after(review))
         return form_page(
             request,
             form=form,
@@ -109,7 +112,7 @@ def review_form_view(
             case=Heading.of(review),
             submit=submit,
             intro=intro(review) if callable(intro) else intro,
-            back=detail_url(review),
+            back=after(review),
         )
 
     return view
@@ -156,7 +159,14 @@ def review_detail(request: AuthedRequest, review_id: int) -> HttpResponse:
         .select_related("file")
         .prefetch_related("comments__author", "recommendations")
     )
-    clocks = [r for r in clock_rows(review.case) if r["id"] == LOCAL_REVIEW_CLOCK] if whole else []
+    if not whole:
+        clocks = []
+    elif review.statutory:
+        clocks = [r for r in clock_rows(review.case) if r["id"] == LOCAL_REVIEW_CLOCK]
+    else:  # a learning review's own timescales (reviews/learning.py)
+        from cspr.reviews.learning import learning_clocks
+
+        clocks = rows_for_clocks(learning_clocks(review))
     return render(
         request,
         "reviews/detail.html",
@@ -648,3 +658,20 @@ def national_review(request: AuthedRequest, national_id: int) -> HttpResponse:
             "page_has_errors": bool(form is not None and form.errors),
         },
     )
+
+
+# --- the multi-agency learning review's end (DOMAIN.md step 4) ----------------------------------------------------
+
+learning_shared = review_form_view(
+    ReviewAction.RECORD_LEARNING_SHARED,
+    review_forms.LearningSharedForm,
+    title="Record the learning shared",
+    submit="Record it and complete the review",
+    success="The learning review is complete.",
+    intro="A multi-agency learning review is complete once its learning is shared across the partnership. "
+    "Publishing it is optional: plan a publication instead if the partnership will publish it.",
+    initial=_today("shared_on"),
+    call=lambda request, review, form: services.review_learning_shared(
+        actor=request.user, review=review, request=request, **form.cleaned_data
+    ),
+)

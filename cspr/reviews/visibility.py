@@ -22,8 +22,14 @@ from enum import StrEnum
 from cspr.partnerships.roles import DECISION_MAKER_ROLES, PARTNERSHIP_WIDE_ROLES, Role
 from cspr.partnerships.selectors import Access, access_for
 from cspr.partnerships.types import Viewer
-from cspr.reviews.models import Delay, LocalReview, ReviewState
-from cspr.reviews.state import commissioning_problem, final_report_problem, hold_in_force
+from cspr.reviews.models import Delay, LocalReview, Publication, ReviewState
+from cspr.reviews.state import (
+    commissioning_problem,
+    final_report_problem,
+    hold_in_force,
+    plan_of,
+    publication_problem,
+)
 
 R = ReviewState
 
@@ -48,6 +54,16 @@ class ReviewAction(StrEnum):
     REQUEST_DELAY = "request_delay"
     DECIDE_DELAY = "decide_delay"
     MARK_READY = "mark_ready"
+    # Publishing safely (DOMAIN.md step 10)
+    PLAN_PUBLICATION = "plan_publication"
+    RECORD_COPY = "record_copy"
+    EDIT_PSEUDONYMS = "edit_pseudonyms"
+    CHECK_REDACTION = "check_redaction"
+    DECLARE_AS_IS = "declare_as_is"
+    PUBLISH = "publish"
+    RECORD_NATIONAL_COPY = "record_national_copy"
+    ANSWER_PUBLIC_REQUEST = "answer_public_request"
+    RECORD_LEARNING_SHARED = "record_learning_shared"
 
 
 REVIEWER = "reviewer of this review"  # in ActionRule.roles: the commissioned reviewer, not any reviewer
@@ -57,6 +73,19 @@ Ready = Callable[[LocalReview], str | None]
 
 def _reviewer_commissioned(review: LocalReview) -> str | None:
     return None if review.reviewer_id else "Commission a reviewer first."
+
+
+def _statutory(review: LocalReview) -> str | None:
+    # DOMAIN.md step 4: a learning review is the partnership's own, with no notice or six-month clock to delay.
+    return None if review.statutory else "A multi-agency learning review has no statutory notice or six-month clock."
+
+
+def _statutory_and_commissioned(review: LocalReview) -> str | None:
+    return _statutory(review) or _reviewer_commissioned(review)
+
+
+def _learning_review(review: LocalReview) -> str | None:
+    return None if not review.statutory else "A local child safeguarding practice review ends when it is published."
 
 
 def _not_commissioned_yet(review: LocalReview) -> str | None:
@@ -82,6 +111,36 @@ def _no_hold(review: LocalReview) -> str | None:
     return f"Publication is on hold for the {held.get_kind_display().lower()}." if held else None
 
 
+def _planned(review: LocalReview) -> str | None:
+    return None if _plan(review) is not None else "Plan the publication first: the full report or the improvements."
+
+
+def _plan(review: LocalReview) -> Publication | None:
+    return plan_of(review)
+
+
+def _redactable(review: LocalReview) -> str | None:
+    plan = _plan(review)
+    if plan is None:
+        return "Plan the publication first: the full report or the improvements."
+    if plan.not_redactable:
+        return f"The report's text cannot be checked in cspr: {plan.not_redactable}"
+    return None
+
+
+def _not_redactable(review: LocalReview) -> str | None:
+    plan = _plan(review)
+    if plan is None:
+        return "Plan the publication first: the full report or the improvements."
+    if not plan.not_redactable:
+        return "The report's text is checked for personal data in cspr: a declaration is for a file it cannot read."
+    return None
+
+
+def _ready_to_publish(review: LocalReview) -> str | None:
+    return publication_problem(review)
+
+
 @dataclass(frozen=True)
 class ActionRule:
     roles: frozenset[Role | str]
@@ -96,13 +155,17 @@ ALL_STAGES = frozenset(ReviewState)
 BEFORE_SIGN_OFF = frozenset({R.COMMISSIONING, R.TERMS_AGREED, R.IN_PROGRESS, R.DRAFT_REPORT})
 UNDER_WAY = frozenset({R.TERMS_AGREED, R.IN_PROGRESS, R.DRAFT_REPORT})
 WRITING = frozenset({R.IN_PROGRESS, R.DRAFT_REPORT})
+PLANNING = frozenset({R.SIGNED_OFF, R.READY_TO_PUBLISH})
 
 ACTIONS: dict[ReviewAction, ActionRule] = {
     ReviewAction.COMMISSION: ActionRule(
         BM, frozenset({R.COMMISSIONING}), "The reviewer has been commissioned.", _not_commissioned_yet
     ),
     ReviewAction.TELL_NATIONAL_BODIES: ActionRule(
-        BM, BEFORE_SIGN_OFF, "The national bodies are told while the review is commissioned.", _reviewer_commissioned
+        BM,
+        BEFORE_SIGN_OFF,
+        "The national bodies are told while the review is commissioned.",
+        _statutory_and_commissioned,
     ),
     ReviewAction.AGREE_TERMS: ActionRule(
         BM, BEFORE_SIGN_OFF, "The terms of reference cannot change once the report is signed off."
@@ -142,10 +205,40 @@ ACTIONS: dict[ReviewAction, ActionRule] = {
     ReviewAction.NEW_VERSION: ActionRule(
         BM, frozenset({R.SIGNED_OFF, R.READY_TO_PUBLISH}), "A new version is started from a signed-off report."
     ),
-    ReviewAction.REQUEST_DELAY: ActionRule(BM, ALL_STAGES - {R.READY_TO_PUBLISH}, "The report is ready to publish."),
+    ReviewAction.REQUEST_DELAY: ActionRule(
+        BM, ALL_STAGES - {R.READY_TO_PUBLISH, R.PUBLISHED, R.COMPLETED}, "The report is ready to publish.", _statutory
+    ),
     ReviewAction.DECIDE_DELAY: ActionRule(frozenset(DECISION_MAKER_ROLES), ALL_STAGES, "", _delay_waiting),
     ReviewAction.MARK_READY: ActionRule(
         BM, frozenset({R.SIGNED_OFF}), "Only a signed-off report is made ready.", _no_hold
+    ),
+    # DOMAIN.md step 10: planned from a signed-off report; published once it is ready (no hold in force).
+    ReviewAction.PLAN_PUBLICATION: ActionRule(
+        BM, PLANNING, "The publication is planned from a signed-off report, until it is published."
+    ),
+    ReviewAction.RECORD_COPY: ActionRule(
+        BM, PLANNING, "Copies go to the Panel, the Secretary of State and Ofsted before publication.", _planned
+    ),
+    ReviewAction.EDIT_PSEUDONYMS: ActionRule(
+        BM, PLANNING, "The pseudonym register is kept until the report is published.", _redactable
+    ),
+    ReviewAction.CHECK_REDACTION: ActionRule(
+        BM, PLANNING, "The text is checked for personal data until the report is published.", _redactable
+    ),
+    ReviewAction.DECLARE_AS_IS: ActionRule(
+        BM, PLANNING, "The declaration is made before the report is published.", _not_redactable
+    ),
+    ReviewAction.PUBLISH: ActionRule(
+        BM, frozenset({R.READY_TO_PUBLISH}), "Mark the signed-off report ready to publish first.", _ready_to_publish
+    ),
+    ReviewAction.RECORD_NATIONAL_COPY: ActionRule(
+        BM, frozenset({R.PUBLISHED}), "The national repository's copy is sent once the report is published."
+    ),
+    ReviewAction.RECORD_LEARNING_SHARED: ActionRule(
+        BM, frozenset({R.SIGNED_OFF}), "The learning is shared once the report is signed off.", _learning_review
+    ),
+    ReviewAction.ANSWER_PUBLIC_REQUEST: ActionRule(
+        BM, frozenset({R.PUBLISHED}), "Requests for the report come once it is published."
     ),
 }
 

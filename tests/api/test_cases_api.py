@@ -485,7 +485,6 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/cases/{case_id}/attachments"),
     ("get", "/api/v1/cases/{case_id}/attachments/{attachment_id}"),
     ("get", "/api/v1/cases/{case_id}/history"),
-    ("post", "/api/v1/cases/{case_id}/publication"),
 }
 
 

@@ -430,4 +430,3 @@ def test_good_files_are_still_accepted_by_the_api_under_the_detected_types_exten
 def test_the_openapi_document_names_the_413():
     paths = openapi()["paths"]
     assert "413" in paths["/api/v1/cases/{case_id}/attachments"]["post"]["responses"]
-    assert "413" in paths["/api/v1/cases/{case_id}/publication"]["post"]["responses"]

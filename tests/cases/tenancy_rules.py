@@ -27,7 +27,6 @@ def _rules() -> dict[str, Any]:
         "cases/<int:case_id>/family-letter/": "/cases/{case_id}/family-letter/",
         "cases/<int:case_id>/panel-response/": "/cases/{case_id}/panel-response/",
         "cases/<int:case_id>/documents/<slug:kind>.<str:fmt>": "/cases/{case_id}/documents/rapid-review.pdf",
-        "cases/<int:case_id>/publish/": "/cases/{case_id}/publish/",
         "requests/<int:request_id>/": "/requests/{a_request_id}/",
         "cases/<int:case_id>/attachments/new/": "/cases/{case_id}/attachments/new/",
         "cases/<int:case_id>/attachments/<int:attachment_id>/": "/cases/{case_id}/attachments/{a_attachment_id}/",

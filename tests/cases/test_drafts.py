@@ -131,13 +131,6 @@ def pages(chain: dict[str, Any]) -> dict[str, tuple[Any, str]]:
     )
     for who in ("la", "police", "icb"):
         services.decision_record_vote(actor=chain[who], case=challenged, option="local_review", rationale="Still")
-    local = ready_case(chain)  # the Panel agreed: the local review is carried out, then published
-    for who in ("la", "police", "icb"):
-        services.decision_record_vote(actor=chain[who], case=local, option="local_review", rationale="Agreed")
-    services.rapid_review_record_sent(actor=manager, case=local, sent_on=datetime.date.today())
-    services.panel_response_record(
-        actor=chain["panel"], case=local, response="agree", national_review="no", responded_on=datetime.date.today()
-    )
     audit = services.rr_audit_create(
         actor=manager,
         partnership=p,
@@ -169,7 +162,6 @@ def pages(chain: dict[str, Any]) -> dict[str, tuple[Any, str]]:
         "family_letter": (manager, f"/cases/{r}/family-letter/"),
         "panel_response": (chain["panel"], f"/cases/{r}/panel-response/"),
         "attachment_new": (manager, f"/cases/{n}/attachments/new/"),
-        "publish": (manager, f"/cases/{local.pk}/publish/"),
         "request_answer": (chain["health"], f"/requests/{item.pk}/"),
         "rr_audits": (manager, "/rapid-review-audits/"),
         "rr_audit": (manager, f"/rapid-review-audits/{audit.pk}/"),
@@ -214,7 +206,6 @@ FORMS = sorted(
         "family_letter",
         "panel_response",
         "attachment_new",
-        "publish",
         "request_answer",
         "rr_audits",
         "rr_audit",

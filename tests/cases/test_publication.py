@@ -1,5 +1,9 @@
-"""Publishing the local review (DOMAIN.md step 10): the final report enters the public library, the case
-moves to "Review published", and nothing is half-written when a rule or the file is refused (issue 5)."""
+"""The case's publication writer (DOMAIN.md step 10): the final report enters the public library, the case moves
+to "Review published", and nothing is half-written when a rule or the file is refused (issue 5).
+
+The writer is called by the local review's publication plan (``cspr.reviews.publication``), which adds its own
+gate to the move (``cases.state.register_move_guard``: copies sent, the text checked for personal data; tested in
+tests/reviews/test_publication.py). Here the writer is tested on its own, without that gate."""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import datetime
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cspr.audit.models import AuditEvent
@@ -20,7 +23,6 @@ from cspr.library.samples import pdf_bytes, wrap
 from cspr.library.selectors import library_search
 from cspr.partnerships.roles import Role
 from cspr.timescales import WorkingCalendar
-from tests.api.test_cases_api import Api
 from tests.cases.conftest import local_review_case, ready_case
 from tests.conftest import verified_client
 
@@ -53,6 +55,11 @@ def publish(chain: dict[str, Any], case: Case, **overrides: Any) -> Case:
     }
     values.update(overrides)
     return services.review_publish(**values)
+
+
+@pytest.fixture(autouse=True)
+def without_the_reviews_gate(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cspr.cases.state.MOVE_GUARDS", {})
 
 
 def nothing_stored(case: Case) -> bool:
@@ -150,77 +157,6 @@ def test_publishing_from_another_stage_is_a_clear_illegal_move(chain):
     assert Report.objects.count() == 1
 
 
-def test_the_case_page_offers_publishing_and_then_links_to_the_library_report(chain):
-    case = local_review_case(chain)
-    client = verified_client(chain["manager"])
-    page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert f'href="/cases/{case.pk}/publish/"' in page and "Publish the review" in page
-    assert client.get(f"/cases/{case.pk}/publish/").status_code == 200
-
-    la_page = verified_client(chain["la"]).get(f"/cases/{case.pk}/").content.decode()
-    assert "Publish the review" in la_page and f'href="/cases/{case.pk}/publish/"' not in la_page
-
-    def post(**fields: Any) -> Any:
-        sent, published = days_ago(10), days_ago(2)
-        data = {
-            "file": SimpleUploadedFile("child-lcspr.pdf", final_report()),
-            "title": "",
-            "reviewer": "Sam Okafor",
-            "anonymised": "on",
-            **{f"sent_to_panel_on-{k}": getattr(sent, k) for k in ("day", "month", "year")},
-            **{f"published_on-{k}": getattr(published, k) for k in ("day", "month", "year")},
-        }
-        who = fields.pop("who", client)
-        data.update(fields)
-        return who.post(f"/cases/{case.pk}/publish/", {k: v for k, v in data.items() if v is not None})
-
-    # Publishing is the business manager's step: to anyone else the page is not there (visibility.ACTIONS).
-    assert post(who=verified_client(chain["la"])).status_code == 404
-    refused = post(anonymised=None)
-    assert refused.status_code == 200 and "Confirm that the report is anonymised" in refused.content.decode()
-    assert nothing_stored(case)
-    assert post().status_code == 302
-    case.refresh_from_db()
-    assert case.state == CaseState.PUBLISHED
-    report = Report.objects.get(origin_case_id=case.pk)
-    assert report.title == f"{case.pseudonym}: local child safeguarding practice review"
-    page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert f'href="/library/reports/{report.pk}/"' in page and "Review published" in page
-
-
-def test_the_api_publishes_through_the_same_service(chain, make_partnership, make_user):
-    case = local_review_case(chain)
-
-    def post(api: Api, expect: int, **fields: Any) -> Any:
-        body = {
-            "file": SimpleUploadedFile("child-lcspr.pdf", final_report()),
-            "sent_to_panel_on": days_ago(10).isoformat(),
-            "published_on": days_ago(2).isoformat(),
-            "reviewer": "Sam Okafor",
-            "anonymised": "true",
-            **fields,
-        }
-        response = api.client.post(
-            f"/api/v1/cases/{case.pk}/publication", body, HTTP_AUTHORIZATION=f"Bearer {api.token}"
-        )
-        assert response.status_code == expect, response.content[:500]
-        return response.json()
-
-    outsider = Api(make_user(Role.BUSINESS_MANAGER, make_partnership("Elsewhere")))
-    post(outsider, 404)
-    post(Api(chain["la"]), 403)
-    too_soon = post(Api(chain["manager"]), 422, sent_to_panel_on=days_ago(4).isoformat())
-    assert "published_on" in too_soon["field_errors"]
-    assert nothing_stored(case)
-    manager = Api(chain["manager"])
-    done = post(manager, 200)
-    assert done["case"]["state"] == "published"
-    report = Report.objects.get(origin_case_id=case.pk)
-    assert done["library_report_id"] == report.pk
-    assert [h.report.pk for h in library_search(user=None, query="stepfather").hits] == [report.pk]
-    post(manager, 409)
-
-
 def test_the_uploaded_file_name_never_reaches_the_public_library(chain):
     # A business manager's own file name may carry the child's real name; the library shows its file name.
     case = local_review_case(chain)
@@ -312,29 +248,11 @@ def test_the_zip_bomb_docx_is_refused_before_the_library_reads_it_with_nothing_s
     assert time.monotonic() - started < 10 and peak < 50 * 1024 * 1024, peak
     assert nothing_stored(case)
 
-    manager = Api(chain["manager"])
-    response = manager.client.post(
-        f"/api/v1/cases/{case.pk}/publication",
-        {
-            "file": SimpleUploadedFile("final.docx", bomb),
-            "sent_to_panel_on": days_ago(10).isoformat(),
-            "published_on": days_ago(2).isoformat(),
-            "reviewer": "Sam Okafor",
-            "anonymised": "true",
-        },
-        HTTP_AUTHORIZATION=f"Bearer {manager.token}",
-    )
-    assert response.status_code == 422 and "zip bomb" in response.json()["field_errors"]["file"]
-    assert nothing_stored(case)
 
-
-def test_hostile_reports_are_refused_on_the_page_with_what_was_typed_kept(chain):
-    from html import unescape
-
+def test_hostile_reports_are_refused_with_the_reason_and_nothing_stored(chain):
     from tests.fixtures import hostile
 
     case = local_review_case(chain)
-    client = verified_client(chain["manager"])
     for name, data, message in [
         ("final.docx", hostile.zip_bomb(50), "zip bomb"),
         ("final.docx", hostile.docx_with_macros(), "contains macros"),
@@ -343,48 +261,22 @@ def test_hostile_reports_are_refused_on_the_page_with_what_was_typed_kept(chain)
         ("final.pdf", hostile.MZ, "must be a PDF or a Word document"),
         ("a" * 996 + ".pdf", final_report(), "200 characters or fewer"),
     ]:
-        response = client.post(
-            f"/cases/{case.pk}/publish/",
-            {
-                "file": SimpleUploadedFile(name, data),
-                "title": "Typed title",
-                **{f"sent_to_panel_on-{k}": getattr(days_ago(10), k) for k in ("day", "month", "year")},
-                **{f"published_on-{k}": getattr(days_ago(2), k) for k in ("day", "month", "year")},
-                "reviewer": "Typed reviewer",
-                "anonymised": "on",
-            },
-        )
-        body = unescape(response.content.decode())
-        assert response.status_code == 200 and message in body, name
-        assert "Typed title" in body and "Typed reviewer" in body
+        with pytest.raises(ValidationFailed) as refused:
+            publish(chain, case, file_name=name, data=data)
+        assert message in refused.value.field_errors["file"], name
         assert nothing_stored(case)
 
 
-def test_a_report_over_20mb_is_413_on_the_api_and_a_word_report_still_publishes(chain):
+def test_a_report_over_20mb_is_refused_as_too_large_and_a_word_report_still_publishes(chain):
+    from cspr.core.uploads import UploadTooLarge
     from tests.fixtures.hostile import good_docx
 
     case = local_review_case(chain)
-    manager = Api(chain["manager"])
-
-    def post(data: bytes, name: str) -> Any:
-        return manager.client.post(
-            f"/api/v1/cases/{case.pk}/publication",
-            {
-                "file": SimpleUploadedFile(name, data),
-                "sent_to_panel_on": days_ago(10).isoformat(),
-                "published_on": days_ago(2).isoformat(),
-                "reviewer": "Sam Okafor",
-                "anonymised": "true",
-            },
-            HTTP_AUTHORIZATION=f"Bearer {manager.token}",
-        )
-
-    too_big = post(b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024), "final.pdf")
-    assert too_big.status_code == 413
-    assert too_big.json()["field_errors"]["file"] == "The selected file must be smaller than 20MB"
+    with pytest.raises(UploadTooLarge) as refused:
+        publish(chain, case, file_name="final.pdf", data=b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024))
+    assert refused.value.field_errors["file"] == "The selected file must be smaller than 20MB"
     assert nothing_stored(case)
-    done = post(good_docx(FINDINGS), "final")
-    assert done.status_code == 200, done.content[:300]
+    publish(chain, case, file_name="final", data=good_docx(FINDINGS))
     assert Report.objects.get(origin_case_id=case.pk).source_name.endswith(
         "-local-child-safeguarding-practice-review.docx"
     )

@@ -25,6 +25,16 @@ _PAGES = {
     "sign-off/": "sign-off/",
     "delays/new/": "delays/new/",
     "delays/decide/": "delays/decide/",
+    "learning-shared/": "learning-shared/",
+    "publication/": "publication/",
+    "publication/plan/": "publication/plan/",
+    "publication/copies/new/": "publication/copies/new/",
+    "publication/pseudonyms/new/": "publication/pseudonyms/new/",
+    "publication/redaction/": "publication/redaction/",
+    "publication/preview/": "publication/preview/",
+    "publication/declaration/": "publication/declaration/",
+    "publication/publish/": "publication/publish/",
+    "publication/national-copies/new/": "publication/national-copies/new/",
 }
 _POSTS = {"start/", "new-version/", "ready/"}
 
@@ -33,6 +43,18 @@ REVIEWS_RULES = {
     "reviews/national/<int:national_id>/": Rule("scoped", _p("/reviews/national/{a_national_id}/")),
     **{_R + route: Rule("scoped", _p("/reviews/{a_review_id}/" + path)) for route, path in _PAGES.items()},
     **{_R + route: Rule("scoped", _p("/reviews/{a_review_id}/" + route), "post") for route in _POSTS},
+    _R + "publication/requests/<int:request_id>/answered/": Rule(
+        "scoped", _p("/reviews/{a_review_id}/publication/requests/{a_report_request_id}/answered/"), "post"
+    ),
+    # A partnership's public page (no sign-in) shows only what it has published: walked for partnership B's own
+    # page (its name is not A's secret), and for A's unpublished plan, which answers 404 with nothing of it.
+    "public/<slug:slug>/": Rule("public", _p("/public/{b_slug}/")),
+    "public/<slug:slug>/reports/<int:publication_id>/file/": Rule(
+        "public", _p("/public/{a_slug}/reports/{a_publication_id}/file/")
+    ),
+    "public/<slug:slug>/reports/<int:publication_id>/request/": Rule(
+        "public", _p("/public/{a_slug}/reports/{a_publication_id}/request/")
+    ),
 }
 
 # /api/v1/reviews: partnership B's token reaches none of A's review (each write carries a body its schema takes,
@@ -66,6 +88,14 @@ _WRITES: dict[str, tuple[str, dict[str, object]]] = {
     "/delays": ("/delays", {"reason": "x", "new_due": _DAY}),
     "/delays/<int:delay_id>/decision": ("/delays/{a_delay_id}/decision", {"approved": True, "decided_on": _DAY, "decided_by": "x"}),
     "/ready": ("/ready", {}),
+    "/learning-shared": ("/learning-shared", {"shared_on": _DAY, "how": "x"}),
+    "/publication/plan": ("/publication/plan", {"mode": "full"}),
+    "/publication/copies": ("/publication/copies", {"recipient": "panel", "what": "full_report", "sent_on": _DAY, "how": "post"}),
+    "/publication/pseudonyms": ("/publication/pseudonyms", {"category": "family_member", "value": "x", "replacement": "y"}),
+    "/publication/redaction": ("/publication/redaction", {"decisions": []}),
+    "/publication/declaration": ("/publication/declaration", {"name": "x", "role": "x", "confirmed": True}),
+    "/publication/publish": ("/publication/publish", {"published_on": _DAY}),
+    "/publication/requests/<int:request_id>/answered": ("/publication/requests/{a_report_request_id}/answered", {}),
 }  # fmt: skip
 
 REVIEWS_RULES.update(
@@ -79,6 +109,7 @@ REVIEWS_RULES.update(
             {"kind": "panel_request", "on": _DAY, "what": "x"},
         ),
         _A: Rule("api", _p(_U)),
+        _A + "/publication": Rule("api", _p(_U + "/publication")),
         **{_A + route: Rule("api", _p(_U + path), "post", body) for route, (path, body) in _WRITES.items()},
     }
 )

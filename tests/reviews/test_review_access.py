@@ -12,6 +12,7 @@ import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import URLPattern, get_resolver
 from django.utils import timezone
 
@@ -31,7 +32,8 @@ DMS = {"la", "police", "icb"}
 UNDER_WAY = {"terms_agreed", "in_progress", "draft_report"}
 WRITING = {"in_progress", "draft_report"}
 BEFORE_SIGN_OFF = {"commissioning"} | UNDER_WAY
-EVERY_STAGE = BEFORE_SIGN_OFF | {"signed_off", "ready_to_publish"}
+PLANNING = {"signed_off", "ready_to_publish"}
+EVERY_STAGE = BEFORE_SIGN_OFF | PLANNING | {"published"}
 
 # page: (who takes the step, the stages at which it is open). At other stages its people are sent back.
 PAGES: dict[str, tuple[set[str], set[str]]] = {
@@ -51,12 +53,26 @@ PAGES: dict[str, tuple[set[str], set[str]]] = {
     "versions/{version}/comment/": (BM | DMS | {"scrutineer"}, {"draft_report"}),
     "final/": (BM | {"reviewer"}, {"draft_report"}),
     "sign-off/": (BM | DMS, set()),  # the builder's draft_report has no final report yet: never ready here
-    "delays/new/": (BM, EVERY_STAGE - {"ready_to_publish"}),
+    "delays/new/": (BM, EVERY_STAGE - {"ready_to_publish", "published"}),
     "delays/decide/": (DMS, set()),  # no delay is waiting in these reviews
+    "learning-shared/": (BM, set()),  # a learning review's step: these are local reviews (test_learning_review.py)
+    # Publishing safely (DOMAIN.md step 10): the business manager's, from a signed-off report. These reviews
+    # have no plan yet, so every step after the plan is not ready (test_publication_pages.py opens them).
+    "publication/plan/": (BM, PLANNING),
+    "publication/copies/new/": (BM, set()),
+    "publication/pseudonyms/new/": (BM, set()),
+    "publication/redaction/": (BM, set()),
+    "publication/preview/": (BM, set()),
+    "publication/declaration/": (BM, set()),
+    "publication/publish/": (BM, set()),
+    "publication/national-copies/new/": (BM, {"published"}),
 }
+# Pages the partnership reads at every stage (not the reviewer: the publication is the partnership's business).
+READ_PAGES: dict[str, set[str]] = {"publication/": READERS - {"reviewer"}}
 POSTS = {"start/", "new-version/", "ready/"}
-# A draft's file is downloaded by the review's readers: tests/reviews/test_draft_files.py.
-FILES = {"versions/<int:version_id>/file/"}
+# A draft's file is downloaded by the review's readers: tests/reviews/test_draft_files.py; a public request is
+# marked answered by the business manager: tests/reviews/test_publication_pages.py.
+FILES = {"versions/<int:version_id>/file/", "publication/requests/<int:request_id>/answered/"}
 
 
 def review_at(people: dict[str, Any], state: str) -> LocalReview:
@@ -83,7 +99,32 @@ def review_at(people: dict[str, Any], state: str) -> LocalReview:
     )
     if state == "signed_off":
         return review
-    return services.review_mark_ready(actor=people["manager"], review=review)
+    review = services.review_mark_ready(actor=people["manager"], review=review)
+    if state == "ready_to_publish":
+        return review
+    return published_review(people, review)
+
+
+def published_review(people: dict[str, Any], review: LocalReview) -> LocalReview:
+    """Plan, copies and the check today; published on the earliest date, 7 working days on."""
+    from cspr.reviews import publication
+
+    plan = publication.publication_plan(actor=people["manager"], review=review, mode="full")
+    for recipient in ("panel", "secretary_of_state", "ofsted"):
+        publication.publication_copy_record(
+            actor=people["manager"], review=review, recipient=recipient, what="full_report",
+            sent_on=timezone.localdate(), how="secure_email",
+        )  # fmt: skip
+    publication.redaction_decide(
+        actor=people["manager"], review=review,
+        decisions={f.number: ("accepted", f.replacement) for f in plan.findings.all()},
+    )  # fmt: skip
+    earliest = publication.earliest_date(plan)
+    assert earliest is not None
+    with time_machine.travel(datetime.datetime.combine(earliest, datetime.time(12), tzinfo=datetime.UTC)):
+        publication.publication_publish(actor=people["manager"], review=review, published_on=earliest)
+    review.refresh_from_db()
+    return review
 
 
 @pytest.fixture
@@ -113,14 +154,18 @@ def test_every_review_url_has_a_row_here() -> None:
             .replace("{version}", "<int:version_id>")
             for page in PAGES
         }
-        | {"<int:review_id>/" + page for page in POSTS | FILES}
+        | {"<int:review_id>/" + page for page in POSTS | FILES | set(READ_PAGES)}
     )
     assert routes == named
 
 
 @pytest.mark.parametrize("state", sorted(EVERY_STAGE))
 def test_every_seat_gets_what_the_table_says_from_every_review_page(seats: dict[str, Any], state: str) -> None:
-    review = review_at(seats, state)
+    if state == "published":  # published seven working days after the copies: the review is made in the past
+        with time_machine.travel(datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC)):
+            review = review_at(seats, state)
+    else:
+        review = review_at(seats, state)
     assert review.state == state
     process = ParallelProcess.objects.create(
         review=review, kind="inquest", lead_contact="x", recorded_by=seats["manager"]
@@ -144,6 +189,10 @@ def test_every_seat_gets_what_the_table_says_from_every_review_page(seats: dict[
             expected = 404 if who not in takers or who in outside else (200 if state in open_at else 302)
             if response.status_code != expected or (expected == 302 and response["Location"] != base):
                 wrong.append(f"{who} {page}: {response.status_code}, expected {expected}")
+        for page, readers in READ_PAGES.items():
+            got = client.get(base + page).status_code
+            if got != (200 if who in readers else 404):
+                wrong.append(f"{who} {page}: {got}")
         for page in POSTS if who in outside else ():  # (a taker's post would move the review on)
             response = client.post(base + page)
             if response.status_code != 404:

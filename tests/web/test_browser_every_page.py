@@ -34,7 +34,7 @@ PEOPLE = [
 ]
 # Not pages: files, the calendar, the API, and the links that end the walk or change something when followed.
 SKIP_PREFIXES = ("/sign-out", "/static/", "/api/", "/admin/")
-SKIP_SUFFIXES = (".pdf", ".docx", ".ics", ".csv", ".xlsx", ".json", "/download/")
+SKIP_SUFFIXES = (".pdf", ".docx", ".ics", ".csv", ".xlsx", ".json", "/download/", "/file/", "/preview/")
 PUBLIC = ["/", "/sign-in/", "/password-reset/", "/accessibility/", "/privacy/", "/library/"]
 MAX_PAGES_PER_PERSON = 160
 

@@ -13,7 +13,7 @@ id whatever order the modules register in.
 
 from __future__ import annotations
 
-from cspr.cases.api import audits, case, decision, files, notification, overview, publication, rapid_review
+from cspr.cases.api import audits, case, decision, files, notification, overview, rapid_review
 from cspr.cases.api.common import router
 
-__all__ = ["audits", "case", "decision", "files", "notification", "overview", "publication", "rapid_review", "router"]
+__all__ = ["audits", "case", "decision", "files", "notification", "overview", "rapid_review", "router"]

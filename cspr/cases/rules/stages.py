@@ -33,8 +33,8 @@ JUSTIFICATION_SENDABLE = frozenset({S.PANEL_CHALLENGED})
 # The Panel responds to what it was sent (DOMAIN.md step 5).
 AWAITING_PANEL = frozenset({S.SENT_TO_PANEL})
 
-# The local review is carried out and then published (DOMAIN.md steps 6 to 10).
-PUBLISHABLE = frozenset({S.LOCAL_REVIEW})
+# The local review is carried out and then published (DOMAIN.md steps 6 to 10) through the review app
+# (cspr/reviews), whose publication plan moves the case to PUBLISHED.
 
 # Stages at which nothing more happens on the case: no files, no clocks owed.
 ENDED = frozenset({S.NO_FURTHER_ACTION, S.CLOSED, S.NO_REVIEW})

@@ -10,12 +10,8 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 
 from cspr.cases import documents, downloads, services
-from cspr.cases.forms import (
-    PublicationForm,
-)
 from cspr.cases.models import (
     Case,
 )
@@ -108,35 +104,3 @@ def attachment_download(request: AuthedRequest, case_id: int, attachment_id: int
     if attachment is None:
         raise Http404
     return downloads.attachment_download(request, case=case, attachment=attachment)
-
-
-@action_view(Action.PUBLISH)
-def review_publish(request: AuthedRequest, case: Case) -> HttpResponse:
-    """Publish the local review's final report: the service checks the dates, the file and the declaration."""
-    form = PublicationForm(request.POST or None, request.FILES or None, initial={"published_on": timezone.localdate()})
-    cut_off = refuse_cut_off_upload(request, form, services.publication.MAX_REPORT_BYTES)
-    if request.method == "POST" and not cut_off and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read(services.publication.MAX_REPORT_BYTES + 1)
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "file"}
-        if run_service(
-            request,
-            form,
-            lambda: services.review_publish(
-                actor=request.user, case=case, file_name=upload.name, data=data, **fields, request=request
-            ),
-            "The review is published. Its report is now in the public library.",
-        ):
-            return redirect("cases:detail", case.pk)
-    ask_for_file_again(request, form)
-    return form_page(
-        request,
-        form=form,
-        case=case,
-        title="Publish the review",
-        submit="Publish the review",
-        intro="Record a publication that has happened: the report goes into the public library, with the "
-        "partnership as publisher, and the case is marked as published.",
-        multipart=True,
-        status=413 if cut_off else 200,
-    )
