@@ -115,6 +115,9 @@ def measure(repeat: int) -> dict[str, Any]:
     )
     assert case is not None
     bm, panel = signed_in_client(manager.user), signed_in_client(panel_member.user)
+    from cspr.reviews.models import LocalReview
+
+    review = LocalReview.objects.filter(partnership=partnership).order_by("-pk").first()
     other = Partnership.objects.exclude(pk=partnership.pk).first() or partnership
     pages: dict[str, tuple[Client, str]] = {
         TRIVIAL: (bm, "/accessibility/"),
@@ -131,7 +134,12 @@ def measure(repeat: int) -> dict[str, Any]:
         "Panel inbox, incident": (panel, "/panel/?nature=death"),
         "Panel inbox, overdue": (panel, "/panel/?overdue=on"),
         "library search": (bm, "/library/?q=neglect"),
+        "reviews list": (bm, "/reviews/"),
+        "public page of published reviews": (Client(), f"/public/{partnership.slug}/"),
     }
+    if review is not None:  # the generator carries local reviews to publication (cspr/reviews/generate.py)
+        pages["review page"] = (bm, f"/reviews/{review.pk}/")
+        pages["review's publication"] = (bm, f"/reviews/{review.pk}/publication/")
     queries: dict[str, int] = {}
     sizes: dict[str, int] = {}
     for name, (client, url) in pages.items():  # warm up, and check every page answers

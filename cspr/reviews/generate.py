@@ -61,3 +61,7 @@ def generate_publication(
         )
     with on_day(published_on):
         publication.publication_publish(actor=m, review=review, published_on=published_on)
+        # The copy to the NSPCC repository goes the same day (nspcc-copy), the review's last step.
+        publication.publication_copy_record(
+            actor=m, review=review, recipient="nspcc", what="", sent_on=published_on, how="portal"
+        )

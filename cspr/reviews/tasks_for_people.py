@@ -18,8 +18,11 @@ def review_tasks(user: User) -> list[Task]:
     tasks: list[Task] = []
     # A partnership has a handful of reviews open at once: the review's own steps are read per review.
     # A published review leaves the list once its copy has gone to the NSPCC repository (its last step).
-    open_reviews = reviews_for_user(user=user).exclude(
-        state=ReviewState.PUBLISHED, publication__copies__recipient=PublicationCopy.Recipient.NSPCC
+    # A completed learning review has nothing left to do.
+    open_reviews = (
+        reviews_for_user(user=user)
+        .exclude(state=ReviewState.PUBLISHED, publication__copies__recipient=PublicationCopy.Recipient.NSPCC)
+        .exclude(state=ReviewState.COMPLETED)
     )
     for review in open_reviews.select_related("reviewer"):
         policy = review_policy(user=user, review=review, access=access)
