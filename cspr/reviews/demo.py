@@ -305,7 +305,7 @@ def _published(
         assert plan is not None
         publication.redaction_decide(
             actor=m, review=review,
-            decisions={f.number: ("rejected" if f.source == "names" and "Police" in f.text else "accepted",
+            decisions={f.pk: ("rejected" if f.source == "names" and "Police" in f.text else "accepted",
                                   f.replacement) for f in plan.findings.all()},
         )  # fmt: skip
         earliest = publication.earliest_date(plan)

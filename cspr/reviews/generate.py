@@ -57,7 +57,7 @@ def generate_publication(
                 actor=m, review=review, recipient=recipient, what="full_report", sent_on=sent_on, how="secure_email"
             )
         publication.redaction_decide(
-            actor=m, review=review, decisions={f.number: ("accepted", f.replacement) for f in plan.findings.all()}
+            actor=m, review=review, decisions={f.pk: ("accepted", f.replacement) for f in plan.findings.all()}
         )
     with on_day(published_on):
         publication.publication_publish(actor=m, review=review, published_on=published_on)

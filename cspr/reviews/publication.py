@@ -186,6 +186,10 @@ def publication_plan(
     title = (title or "").strip() or default_title
     if len(title) > 300:
         errors["title"] = "The title must be 300 characters or fewer"
+    if title and "title" not in errors:
+        found = redaction.find_personal_data([redaction.Block("heading", title, 1)], identifiers(review))
+        if found:
+            errors["title"] = f"The title contains possible personal data ({', '.join(f.text for f in found)})"
     raise_if(errors, "There is a problem with the publication plan.")
     assert version is not None
     blocks, problem = publication_blocks(version, mode)
@@ -297,7 +301,8 @@ def publication_copy_record(
         copy = PublicationCopy.objects.create(
             publication=plan, recipient=recipient, what=what, sent_on=sent_on, how=how, recorded_by=actor
         )
-        if recipient == Recipient.NSPCC:
+        first = not plan.copies.filter(recipient=recipient).exclude(pk=copy.pk).exists()
+        if recipient == Recipient.NSPCC and first:  # the milestone is met by the first copy sent
             record_case_date(actor=actor, case=review.case, event=NSPCC_COPY_SENT, date=sent_on, request=request)
         _audit(actor, "review.publication_copy_sent", review, request, recipient=recipient, what=what, sent_on=sent_on,
                how=how)  # fmt: skip
@@ -340,9 +345,10 @@ def identifiers(review: LocalReview) -> list[redaction.Identifier]:
 
 
 def _scan(plan: Publication, actor: User | None) -> None:
-    """Find the personal data in the text again; a decision already made on the same words at the same place is
-    kept, so adding a pseudonym does not undo the work done."""
-    previous = {(f.block, f.start, f.end, f.text): f for f in plan.findings.all()}
+    """Find the personal data in the text again; a decision already made on the same words at the same place,
+    found the same way, is kept, so adding a pseudonym does not undo the work done. Found another way (a name kept
+    as the name finder's, now in the register as a family member), it is asked again: the register wins."""
+    previous = {(f.block, f.start, f.end, f.text, f.source, f.category): f for f in plan.findings.all()}
     plan.findings.all().delete()
     if plan.not_redactable:
         return
@@ -350,7 +356,7 @@ def _scan(plan: Publication, actor: User | None) -> None:
     for number, found in enumerate(
         redaction.find_personal_data(_as_blocks(plan.blocks), identifiers(plan.review)), start=1
     ):
-        old = previous.get((found.block, found.start, found.end, found.text))
+        old = previous.get((found.block, found.start, found.end, found.text, found.source, found.category))
         decided = old is not None and old.decision != RedactionFinding.Decision.PENDING
         rows.append(
             RedactionFinding(
@@ -399,9 +405,9 @@ def pseudonym_add(
     elif replacement and value and replacement.casefold() == value.casefold():
         errors["replacement"] = "The replacement must differ from the detail it replaces"
     raise_if(errors, "There is a problem with the pseudonym.")
-    plan = plan_of(review)
-    assert plan is not None
     with transaction.atomic():
+        plan = Publication.objects.select_for_update().filter(review=review).first()  # one check at a time
+        assert plan is not None
         entry = PseudonymEntry.objects.create(
             review=review, category=category, value=value, replacement=replacement, added_by=actor
         )
@@ -418,32 +424,37 @@ def redaction_decide(
     decisions: Mapping[int, tuple[str, str]],
     request: HttpRequest | None = None,
 ) -> Publication:
-    """Record a person's decision on each finding: ``{number: ("accepted" | "rejected", replacement)}``. Every
-    finding must be decided; an accepted one needs its replacement. When all are decided the check is complete,
-    with who did it and when (the redaction log)."""
+    """Record a person's decision on each finding: ``{finding id: ("accepted" | "rejected", replacement)}``. Every
+    finding must be decided; an accepted one needs its replacement. Decisions name findings by their id, which a
+    new check of the text replaces: a page opened before it is refused whole rather than applied to other words.
+    When all are decided the check is complete, with who did it and when (the redaction log)."""
     _require(actor, review, ReviewAction.CHECK_REDACTION)
-    plan = plan_of(review)
-    assert plan is not None
-    findings = list(plan.findings.all())
-    errors: dict[str, str] = {}
-    for finding in findings:
-        decision, replacement = decisions.get(finding.number, ("", ""))
-        replacement = (replacement or "").strip() or finding.replacement
-        if decision not in {RedactionFinding.Decision.ACCEPTED, RedactionFinding.Decision.REJECTED}:
-            errors[f"finding_{finding.number}"] = f"Choose whether to replace or keep finding {finding.number}"
-        elif decision == RedactionFinding.Decision.ACCEPTED and not replacement:
-            errors[f"finding_{finding.number}"] = f"Enter the replacement for finding {finding.number}"
-        elif len(replacement) > 100:
-            errors[f"finding_{finding.number}"] = f"The replacement for finding {finding.number} is too long"
-    unknown = set(decisions) - {f.number for f in findings}
-    if unknown:
-        errors["findings"] = "The findings have changed since the page was opened: check them again"
-    raise_if(errors, "There is a problem with the redaction check.")
-    now = timezone.now()
-    counts = {"accepted": 0, "rejected": 0}
     with transaction.atomic():
+        plan = Publication.objects.select_for_update().filter(review=review).first()
+        assert plan is not None
+        findings = list(plan.findings.all())
+        if set(decisions) != {f.pk for f in findings}:
+            raise ValidationFailed(
+                "There is a problem with the redaction check.",
+                field_errors={
+                    "findings": "The text was checked again since this page was opened: check the findings again"
+                },
+            )
+        errors: dict[str, str] = {}
         for finding in findings:
-            decision, replacement = decisions[finding.number]
+            decision, replacement = decisions[finding.pk]
+            replacement = (replacement or "").strip() or finding.replacement
+            if decision not in {RedactionFinding.Decision.ACCEPTED, RedactionFinding.Decision.REJECTED}:
+                errors[f"finding_{finding.pk}"] = f"Choose whether to replace or keep finding {finding.number}"
+            elif decision == RedactionFinding.Decision.ACCEPTED and not replacement:
+                errors[f"finding_{finding.pk}"] = f"Enter the replacement for finding {finding.number}"
+            elif len(replacement) > 100:
+                errors[f"finding_{finding.pk}"] = f"The replacement for finding {finding.number} is too long"
+        raise_if(errors, "There is a problem with the redaction check.")
+        now = timezone.now()
+        counts = {"accepted": 0, "rejected": 0}
+        for finding in findings:
+            decision, replacement = decisions[finding.pk]
             replacement = (replacement or "").strip() or finding.replacement
             counts[decision] += 1
             if finding.decision != decision or finding.replacement != replacement:
@@ -480,13 +491,22 @@ def publication_declare_as_is(
         plan.source = Publication.Source.AS_IS
         plan.declared_by, plan.declared_role, plan.declared_at = name.strip()[:200], role.strip()[:200], timezone.now()
         plan.save(update_fields=["source", "declared_by", "declared_role", "declared_at"])
-        _audit(
-            actor, "review.published_as_is_declared", review, request, name=plan.declared_by, role=plan.declared_role
-        )
+        _audit(actor, "review.published_as_is_declared", review, request)  # the name is on the plan, not the trail
     return plan
 
 
 # --- 4. publishing ----------------------------------------------------------------------------------------------
+
+
+def title_problem(plan: Publication) -> str | None:
+    """The title is published too (the public page, the PDF, the library): it is checked against the register
+    and the patterns like the text, and refused rather than redacted, since the business manager typed it."""
+    found = redaction.find_personal_data([redaction.Block("heading", plan.title, 1)], identifiers(plan.review))
+    if found:
+        return (
+            f"The title contains possible personal data ({', '.join(f.text for f in found)}): change the plan's title"
+        )
+    return None
 
 
 def redacted_blocks(plan: Publication) -> list[redaction.Block]:
@@ -544,6 +564,9 @@ def publication_publish(
             "The report must reach the Panel and the Secretary of State at least 7 working days before publication: "
             f"it can be published on {earliest:%-d %B %Y} at the earliest"
         )
+    problem = title_problem(plan)
+    if problem:
+        errors["published_on"] = problem
     raise_if(errors, "There is a problem with publishing the report.")
     assert published_on is not None and earliest is not None
     if plan.source == Publication.Source.AS_IS and plan.version.file is not None:

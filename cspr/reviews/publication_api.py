@@ -14,6 +14,7 @@ from cspr.partnerships.types import AuthedRequest
 from cspr.reviews import publication, selectors
 from cspr.reviews.api import answers
 from cspr.reviews.models import LocalReview, PseudonymEntry, Publication
+from cspr.reviews.visibility import ReviewAction
 
 router = Router(tags=["reviews: publication"])
 
@@ -49,7 +50,7 @@ class PseudonymIn(Schema):
 
 
 class DecisionIn(Schema):
-    number: int
+    id: int = Field(description="The finding's id: a new check of the text gives its findings new ids.")
     decision: Literal["accepted", "rejected"]
     replacement: str = Field(default="", description="Empty: the suggested replacement.")
 
@@ -83,6 +84,7 @@ class PseudonymOut(Schema):
 
 
 class FindingOut(Schema):
+    id: int
     number: int
     text: str
     sentence: str
@@ -133,7 +135,13 @@ def _review(request: AuthedRequest, review_id: int) -> LocalReview:
     return review
 
 
-def publication_out(review: LocalReview) -> PublicationOut:
+def _out(request: AuthedRequest, review: LocalReview) -> PublicationOut:
+    """The publication as this reader may read it: the public's requests for the business manager only."""
+    _, policy = selectors.review_get(user=request.user, review_id=review.pk)
+    return publication_out(review, answers_requests=policy.role_allows(ReviewAction.ANSWER_PUBLIC_REQUEST))
+
+
+def publication_out(review: LocalReview, *, answers_requests: bool = False) -> PublicationOut:
     review.refresh_from_db()
     plan: Publication | None = publication.plan_of(review)
     problem = publication.publication_problem(review) if review.state != "published" else None
@@ -160,6 +168,7 @@ def publication_out(review: LocalReview) -> PublicationOut:
         ],
         findings=[
             FindingOut(
+                id=f.pk,
                 number=f.number,
                 text=f.text,
                 sentence=f.sentence,
@@ -184,7 +193,7 @@ def publication_out(review: LocalReview) -> PublicationOut:
                 received_on=r.received_at.date(),
                 answered_on=r.answered_on,
             )
-            for r in plan.requests.all()
+            for r in (plan.requests.all() if answers_requests else [])
         ],
     )
 
@@ -192,7 +201,7 @@ def publication_out(review: LocalReview) -> PublicationOut:
 @router.get("/{int:review_id}/publication", response=answers(PublicationOut), operation_id="publication_get")
 def publication_get(request: AuthedRequest, review_id: int) -> PublicationOut:
     """Where the publication stands: the plan, the copies and the earliest date, the register and the findings."""
-    return publication_out(_review(request, review_id))
+    return _out(request, _review(request, review_id))
 
 
 @router.post("/{int:review_id}/publication/plan", response=answers(PublicationOut), operation_id="publication_plan")
@@ -200,7 +209,7 @@ def publication_plan(request: AuthedRequest, review_id: int, payload: PlanIn) ->
     """Publish the full report, or only the improvements with the justification (from the signed-off report)."""
     review = _review(request, review_id)
     publication.publication_plan(actor=request.user, review=review, **payload.dict(), request=request)
-    return publication_out(review)
+    return _out(request, review)
 
 
 @router.post("/{int:review_id}/publication/copies", response=answers(PublicationOut), operation_id="publication_copy")
@@ -209,7 +218,7 @@ def publication_copy(request: AuthedRequest, review_id: int, payload: CopyIn) ->
     the NSPCC repository (meets ``nspcc-copy``) or Ofsted."""
     review = _review(request, review_id)
     publication.publication_copy_record(actor=request.user, review=review, **payload.dict(), request=request)
-    return publication_out(review)
+    return _out(request, review)
 
 
 @router.post(
@@ -219,7 +228,7 @@ def publication_pseudonym(request: AuthedRequest, review_id: int, payload: Pseud
     """Add to the pseudonym register; the text is checked again."""
     review = _review(request, review_id)
     publication.pseudonym_add(actor=request.user, review=review, **payload.dict(), request=request)
-    return publication_out(review)
+    return _out(request, review)
 
 
 @router.post(
@@ -228,9 +237,9 @@ def publication_pseudonym(request: AuthedRequest, review_id: int, payload: Pseud
 def publication_redaction(request: AuthedRequest, review_id: int, payload: RedactionIn) -> PublicationOut:
     """Accept (replace) or reject (keep) every finding."""
     review = _review(request, review_id)
-    decisions = {d.number: (d.decision, d.replacement) for d in payload.decisions}
+    decisions = {d.id: (d.decision, d.replacement) for d in payload.decisions}
     publication.redaction_decide(actor=request.user, review=review, decisions=decisions, request=request)
-    return publication_out(review)
+    return _out(request, review)
 
 
 @router.post(
@@ -242,7 +251,7 @@ def publication_declaration(request: AuthedRequest, review_id: int, payload: Dec
     """Publish a file cspr cannot read as it is, on a named person's declaration."""
     review = _review(request, review_id)
     publication.publication_declare_as_is(actor=request.user, review=review, **payload.dict(), request=request)
-    return publication_out(review)
+    return _out(request, review)
 
 
 @router.post(
@@ -255,7 +264,7 @@ def publication_publish(request: AuthedRequest, review_id: int, payload: Publish
     publication.publication_publish(
         actor=request.user, review=review, published_on=payload.published_on, request=request
     )
-    return publication_out(review)
+    return _out(request, review)
 
 
 @router.post(
@@ -267,4 +276,4 @@ def publication_request_answered(request: AuthedRequest, review_id: int, request
     """Mark a public request for the report as answered."""
     review = _review(request, review_id)
     publication.report_request_answered(actor=request.user, review=review, request_id=request_id, request=request)
-    return publication_out(review)
+    return _out(request, review)

@@ -68,7 +68,10 @@ def publication_page(request: AuthedRequest, review_id: int) -> HttpResponse:
             "pseudonyms": list(review.pseudonyms.all()) if plan else [],
             "counts": counts,
             "problem": publication.publication_problem(review) if review.state != ReviewState.PUBLISHED else None,
-            "requests": list(plan.requests.all()) if plan else [],
+            # The public's names and addresses are the business manager's, who answers them.
+            "requests": list(plan.requests.all())
+            if plan and policy.role_allows(ReviewAction.ANSWER_PUBLIC_REQUEST)
+            else [],
             "public_url": reverse("public_reviews", args=[review.case.partnership.slug]),
             "today": timezone.localdate(),
         },
@@ -205,8 +208,7 @@ publish = review_form_view(
 
 def _decisions(post: Any, findings: list[RedactionFinding]) -> dict[int, tuple[str, str]]:
     return {
-        f.number: (str(post.get(f"finding_{f.number}", "")), str(post.get(f"replacement_{f.number}", ""))[:200])
-        for f in findings
+        f.pk: (str(post.get(f"finding_{f.pk}", "")), str(post.get(f"replacement_{f.pk}", ""))[:200]) for f in findings
     }
 
 
@@ -235,10 +237,10 @@ def redaction(request: AuthedRequest, review_id: int) -> HttpResponse:
             return redirect(plan_url(review))
     rows = []
     for f in findings:
-        decision, replacement = posted.get(f.number, (f.decision, f.replacement))
+        decision, replacement = posted.get(f.pk, (f.decision, f.replacement))
         before, _, after = f.sentence.partition(f.text)
         rows.append({"f": f, "decision": decision, "replacement": replacement or f.replacement,
-                     "before": before, "after": after, "error": errors.get(f"finding_{f.number}", "")})  # fmt: skip
+                     "before": before, "after": after, "error": errors.get(f"finding_{f.pk}", "")})  # fmt: skip
     return render(
         request,
         "reviews/redaction.html",

@@ -234,8 +234,9 @@ ACTIONS: dict[ReviewAction, ActionRule] = {
     ReviewAction.RECORD_NATIONAL_COPY: ActionRule(
         BM, frozenset({R.PUBLISHED}), "The national repository's copy is sent once the report is published."
     ),
+    # A learning review may be published and its learning shared, in either order (the clock needs the date).
     ReviewAction.RECORD_LEARNING_SHARED: ActionRule(
-        BM, frozenset({R.SIGNED_OFF}), "The learning is shared once the report is signed off.", _learning_review
+        BM, PLANNING | {R.PUBLISHED}, "The learning is shared once the report is signed off.", _learning_review
     ),
     ReviewAction.ANSWER_PUBLIC_REQUEST: ActionRule(
         BM, frozenset({R.PUBLISHED}), "Requests for the report come once it is published."

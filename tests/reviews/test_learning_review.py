@@ -106,7 +106,7 @@ def test_a_learning_review_may_be_published_without_the_statutory_copies(people)
         services.review_mark_ready(actor=people["manager"], review=review)
         publication.redaction_decide(
             actor=people["manager"], review=review,
-            decisions={f.number: ("accepted", f.replacement) for f in plan.findings.all()},
+            decisions={f.pk: ("accepted", f.replacement) for f in plan.findings.all()},
         )  # fmt: skip
         assert publication.earliest_date(plan) == timezone.localdate()  # no 7 working days to wait
         publication.publication_publish(actor=people["manager"], review=review, published_on=timezone.localdate())

@@ -71,7 +71,7 @@ def copies(people: dict[str, Any], review: LocalReview, on: datetime.date, *, ju
 def decide_all(people: dict[str, Any], review: LocalReview, keep: set[str]) -> Publication:
     plan = publication.plan_of(review)
     assert plan is not None
-    decisions = {f.number: ("rejected" if f.text in keep else "accepted", f.replacement) for f in plan.findings.all()}
+    decisions = {f.pk: ("rejected" if f.text in keep else "accepted", f.replacement) for f in plan.findings.all()}
     return publication.redaction_decide(actor=people["manager"], review=review, decisions=decisions)
 
 
@@ -259,3 +259,38 @@ def test_a_new_version_of_the_report_discards_the_unpublished_plan(people):
         services.review_new_version(actor=people["manager"], review=review)
     assert not Publication.objects.filter(review=review).exists()
     assert AuditEvent.objects.filter(action="review.publication_plan_discarded").exists()
+
+
+def test_a_finding_kept_as_a_pattern_is_asked_again_once_it_is_in_the_register(people):
+    email = "mum.example@example.com"
+    with time_machine.travel(START, tick=False):
+        review = signed_off_review(people)
+        plan = publication.publication_plan(actor=people["manager"], review=review, mode="full")
+        kept = next(f for f in plan.findings.all() if f.text == email)  # (the text is encrypted)
+        assert kept.source == "pattern"  # found by its pattern: the case does not hold it yet
+        decide_all(people, review, keep={email})
+        plan.refresh_from_db()
+        assert plan.redaction_checked_at is not None
+        publication.pseudonym_add(
+            actor=people["manager"], review=review, category="family_member", value=email, replacement="[e-mail]"
+        )
+        plan.refresh_from_db()
+        again = next(f for f in plan.findings.all() if f.text == email)
+        assert (again.source, again.decision, again.replacement) == ("case", "pending", "[e-mail]")
+        assert plan.redaction_checked_at is None
+        # Decisions for the findings as they were before the new check are refused whole, not shifted.
+        stale = {kept.pk: ("accepted", "")}
+        with pytest.raises(ValidationFailed) as refused:
+            publication.redaction_decide(actor=people["manager"], review=review, decisions=stale)
+        assert "checked again" in refused.value.field_errors["findings"]
+
+
+def test_a_title_with_the_childs_name_is_refused(people):
+    with time_machine.travel(START, tick=False):
+        review = signed_off_review(people)
+        publication.publication_plan(actor=people["manager"], review=review, mode="full")
+        with pytest.raises(ValidationFailed) as refused:
+            publication.publication_plan(
+                actor=people["manager"], review=review, mode="full", title="The review of Baby Example"
+            )
+        assert "Baby Example" in refused.value.field_errors["title"]

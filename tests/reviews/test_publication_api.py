@@ -49,7 +49,7 @@ def test_a_signed_off_report_is_published_through_the_api_with_every_refusal_of_
         assert "personal data" in early["detail"]
         undecided = manager.call("post", f"{base}/redaction", {"decisions": []}, expect=422)
         assert undecided["field_errors"]
-        decisions = [{"number": f["number"], "decision": "accepted"} for f in plan["findings"]]
+        decisions = [{"id": f["id"], "decision": "accepted"} for f in plan["findings"]]
         plan = manager.call("post", f"{base}/redaction", {"decisions": decisions})
         assert plan["problem"] is None and plan["redaction_checked_on"] == today
     with time_machine.travel(datetime.datetime.combine(earliest, datetime.time(10), tzinfo=datetime.UTC), tick=False):

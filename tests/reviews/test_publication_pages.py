@@ -48,7 +48,7 @@ def test_an_undecided_finding_is_refused_on_the_page_with_the_other_choices_kept
         client = verified_client(people["manager"])
         url = f"/reviews/{review.pk}/publication/redaction/"
         first, rest = findings[0], findings[1:]
-        data = {f"finding_{f.number}": "accepted" for f in rest} | {f"replacement_{rest[0].number}": "Kept choice"}
+        data = {f"finding_{f.pk}": "accepted" for f in rest} | {f"replacement_{rest[0].pk}": "Kept choice"}
         response = client.post(url, data)
         body = response.content.decode()
         assert response.status_code == 400 and f"Choose whether to replace or keep finding {first.number}" in body

@@ -117,7 +117,7 @@ def published_review(people: dict[str, Any], review: LocalReview) -> LocalReview
         )  # fmt: skip
     publication.redaction_decide(
         actor=people["manager"], review=review,
-        decisions={f.number: ("accepted", f.replacement) for f in plan.findings.all()},
+        decisions={f.pk: ("accepted", f.replacement) for f in plan.findings.all()},
     )  # fmt: skip
     earliest = publication.earliest_date(plan)
     assert earliest is not None
