@@ -42,7 +42,7 @@ from cspr.cases.services.common import not_in_future, raise_if, require_text
 from cspr.cases.services.publication import earliest_publication
 from cspr.cases.services.publication import review_publish as case_publish_record
 from cspr.core import dbscope
-from cspr.core.errors import NotFound, ValidationFailed
+from cspr.core.errors import NotFound, TooManyAttempts, ValidationFailed
 from cspr.partnerships.models import Membership, User
 from cspr.partnerships.roles import Role
 from cspr.reviews import redaction
@@ -71,6 +71,7 @@ from cspr.reviews.visibility import ReviewAction
 from cspr.timescales.milestones import KEEP_PUBLISHED, NSPCC_COPY_SENT
 
 Source = Literal["case", "pattern", "names"]
+MAX_REQUESTS_A_DAY = 20  # requests for one report from the public in a day before the form refuses more
 Mode = Publication.Mode
 Recipient = PublicationCopy.Recipient
 What = PublicationCopy.What
@@ -690,6 +691,18 @@ def report_request_create(
         )
         if plan is None or plan.public_until is None or plan.public_until > timezone.localdate():
             raise NotFound("No report with that number is available on request.")
+        # An anonymous form: the same address asking again within a day is the same request (no second e-mail),
+        # and a flood of requests for one report is refused for the day rather than stored and mailed on.
+        recent = list(
+            ReportRequest.objects.filter(
+                publication=plan, received_at__gte=timezone.now() - datetime.timedelta(days=1)
+            )[: MAX_REQUESTS_A_DAY + 1]
+        )
+        again = next((r for r in recent if r.email.casefold() == email.casefold()), None)
+        if again is not None:
+            return again
+        if len(recent) >= MAX_REQUESTS_A_DAY:
+            raise TooManyAttempts("This report has had many requests today. Please try again tomorrow.")
         made = ReportRequest.objects.create(publication=plan, name=name, email=email, reason=reason)
         review = plan.review
         audit_record(

@@ -294,3 +294,23 @@ def test_a_title_with_the_childs_name_is_refused(people):
                 actor=people["manager"], review=review, mode="full", title="The review of Baby Example"
             )
         assert "Baby Example" in refused.value.field_errors["title"]
+
+
+def test_the_public_request_form_takes_one_request_an_address_and_refuses_a_flood(
+    people, django_capture_on_commit_callbacks
+):
+    from cspr.core.errors import TooManyAttempts
+
+    _, plan = published(people)
+    assert plan.public_until is not None
+    moment = datetime.datetime.combine(plan.public_until, datetime.time(12), tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False), django_capture_on_commit_callbacks(execute=True):
+        first = publication.report_request_create(publication_id=plan.pk, name="A", email="a@example.com")
+        sent = len(mail.outbox)
+        again = publication.report_request_create(publication_id=plan.pk, name="A", email="A@example.com")
+        assert again.pk == first.pk and len(mail.outbox) == sent  # the same request: no second e-mail
+        for n in range(1, publication.MAX_REQUESTS_A_DAY):
+            publication.report_request_create(publication_id=plan.pk, name="B", email=f"b{n}@example.com")
+        with pytest.raises(TooManyAttempts):
+            publication.report_request_create(publication_id=plan.pk, name="C", email="c@example.com")
+    assert plan.requests.count() == publication.MAX_REQUESTS_A_DAY
