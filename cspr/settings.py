@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "cspr.audit",
     "cspr.cases",
     "cspr.reviews",
+    "cspr.learning",
     "cspr.library",
     "cspr.web",
     "cspr.api",

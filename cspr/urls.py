@@ -71,6 +71,7 @@ urlpatterns = [
     path("healthz", partnership_views.healthz, name="healthz"),
     path("", include("cspr.cases.urls")),
     path("reviews/", include("cspr.reviews.urls")),
+    path("learning/", include("cspr.learning.urls")),
     # A partnership's public page of published reviews (DOMAIN.md step 10): no sign-in.
     path("public/<slug:slug>/", review_publication_views.public_reviews, name="public_reviews"),
     path(

@@ -179,6 +179,25 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
         created_by=manager,
     )  # fmt: skip
     report_request = ReportRequest.objects.create(publication=plan, name="SECRET-NARRATIVE-ALPHA", email="a@b.c")
+    # An action plan: the review signed off with a recommendation, an action and its evidence.
+    from cspr.learning.models import Action, Evidence
+    from cspr.reviews.models import Recommendation
+
+    ReportVersion.objects.filter(pk=version.pk).update(final=True)
+    LocalReview.objects.filter(pk=review.pk).update(state="signed_off")
+    recommendation = Recommendation.objects.create(
+        version=version,
+        number=1,
+        what="SECRET-NARRATIVE-ALPHA change",
+        owner="Police",
+        due_on=datetime.date(2030, 1, 1),
+    )
+    action = Action.objects.create(
+        recommendation=recommendation, partnership=a, what="SECRET-NARRATIVE-ALPHA action",
+        organisation=contributor.memberships.get().organisation, owner=contributor, due_on=datetime.date(2030, 1, 1),
+        indicator="x", baseline=1, target=2, reaudit_on=datetime.date(2030, 6, 1), created_by=manager,
+    )  # fmt: skip
+    evidence = Evidence.objects.create(action=action, note="SECRET-NARRATIVE-ALPHA evidence", submitted_by=contributor)
     outsider = two_partnerships["b_manager"]
     _, outsider_token = api_token_create(actor=outsider, name="bravo-token")
     return {
@@ -202,6 +221,9 @@ def world(two_partnerships: dict[str, Any], make_user: Any) -> dict[str, Any]:
             "a_publication_id": plan.pk,
             "a_report_request_id": report_request.pk,
             "b_slug": b.slug,
+            "a_recommendation_id": recommendation.pk,
+            "a_action_id": action.pk,
+            "a_evidence_id": evidence.pk,
         },
         "secrets": [
             case.reference,

@@ -310,6 +310,7 @@ def me(request: AuthedRequest) -> MeOut:
 
 def _mount_routers() -> None:
     from cspr.cases.api import router as cases_router
+    from cspr.learning.api import router as learning_router
     from cspr.library.api import router as library_router
     from cspr.reviews.api import router as reviews_router
     from cspr.reviews.publication_api import router as publication_router
@@ -319,6 +320,7 @@ def _mount_routers() -> None:
     api.add_router("/reviews", reviews_router)
     # Publishing safely (DOMAIN.md step 10): the review's publication steps, under the same /reviews prefix.
     api.add_router("/reviews", publication_router)
+    api.add_router("/learning", learning_router)
 
 
 _mount_routers()

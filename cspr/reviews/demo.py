@@ -224,7 +224,7 @@ def _northshire(p: Partnership) -> None:
         new_due=today + datetime.timedelta(days=270),
     )  # fmt: skip  (a delay waiting for the leadership group)
     # Child R: signed off, its publication held for the inquest (DOMAIN.md step 10: "one held").
-    r_case = _to_local_review(p, "Child R", "A 6-year-old disabled child died of neglect.", "Demo Child Arr", 2190, 15)
+    r_case = _to_local_review(p, "Child R", "A 6-year-old disabled child died of neglect.", "Rory Demoford", 2190, 15)
     rr = _review_of(r_case)
     _signed_off(rr)
     services.review_process_record(
@@ -323,16 +323,16 @@ def _publications(p: Partnership) -> None:
     # Child L: published in full a few days ago, its copy sent to the NSPCC repository.
     _published(
         p, "Child L", "A 7-month-old baby was seriously injured; the mother's new partner had a history of violence.",
-        "Demo Child Ell", 210, 75, mode="full", nspcc=True,
+        "Ellie Demoford", 210, 75, mode="full", nspcc=True,
     )  # fmt: skip
     # Child T: only the improvements published (the family's wishes), the NSPCC copy still to send.
     _published(
-        p, "Child T", "A 3-year-old was admitted with burns; neglect was suspected.", "Demo Child Tee", 1100, 100,
+        p, "Child T", "A 3-year-old was admitted with burns; neglect was suspected.", "Tia Demoford", 1100, 100,
         mode="improvements", nspcc=False,
     )  # fmt: skip
     # Child U: published over a year ago, so now available on request; someone has asked for it.
     u = _published(
-        p, "Child U", "A 15-year-old died by suicide after exploitation.", "Demo Child You", 5500, 400,
+        p, "Child U", "A 15-year-old died by suicide after exploitation.", "Uma Demoford", 5500, 400,
         mode="full", nspcc=True,
     )  # fmt: skip
     from cspr.reviews import publication
@@ -352,7 +352,7 @@ def _publications(p: Partnership) -> None:
         return cal.add_working_days(cal.roll_back(timezone.localdate()), -n)
 
     with on_day(day(40)):
-        sr = _review_of(_to_local_review(p, "Child S", "A 9-month-old was shaken.", "Demo Child Ess", 270, 2))
+        sr = _review_of(_to_local_review(p, "Child S", "A 9-month-old was shaken.", "Sami Demoford", 270, 2))
     with on_day(day(3)):
         _signed_off(sr, REPORT_TEXT.format(child="Child S"))
         publication.publication_plan(actor=m, review=sr, mode="full")

@@ -13,9 +13,9 @@ from cspr.core import registry
 def test_each_later_app_registers_its_jobs_files_demo_and_home_panel() -> None:
     assert list(registry.DAILY_JOBS) == ["reminders", "attachment-files-sweep", "task-digests", "library-retention"]
     assert list(registry.FILE_ROTATIONS) == ["attachments"]
-    assert list(registry.DEMO_LOADERS) == ["cases", "reviews"]
+    assert list(registry.DEMO_LOADERS) == ["cases", "reviews", "learning"]
     assert list(registry.HOME_PANELS) == ["cases"]
-    assert list(registry.TASK_SOURCES) == ["cases", "reviews"]
+    assert list(registry.TASK_SOURCES) == ["cases", "reviews", "learning"]
     assert list(registry.WRITE_LISTENERS) == ["task-emails"]
 
 

@@ -21,15 +21,18 @@ pytestmark = pytest.mark.django_db
 
 
 class Api:
-    def __init__(self, user: Any) -> None:
+    """One person's bearer token, calling one part of the API (``prefix``) and checking the status code."""
+
+    def __init__(self, user: Any, prefix: str = "/api/v1/reviews") -> None:
         _, self.token = api_token_create(actor=user, name="test")
         self.client = Client()
+        self.prefix = prefix
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None, expect: int = 200) -> Any:
         kwargs: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
         if method == "post":
             kwargs.update(data=json.dumps(body or {}, default=str), content_type="application/json")
-        response = getattr(self.client, method)(f"/api/v1/reviews{path}", **kwargs)
+        response = getattr(self.client, method)(f"{self.prefix}{path}", **kwargs)
         assert response.status_code == expect, (method, path, response.status_code, response.content[:600])
         return response.json()
 
