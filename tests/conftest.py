@@ -189,4 +189,35 @@ def two_partnerships(make_partnership: Any, make_user: Any) -> dict[str, Any]:
 
 # Browser fixtures are defined once for the whole session here: a second sync Playwright in the same
 # session fails, so test modules use these and import only assert_accessible from tests.browser.
+@contextlib.contextmanager
+def built_once[T](django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
+    """Test data built once for a module (the demo takes seconds to load), inside a transaction rolled back when
+    the module ends; each test's own transaction is a savepoint inside it, so what a test writes is undone
+    before the next. Files go to memory, not var/. A module-scoped fixture yields from this."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    storages = override_settings(
+        STORAGES={**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    )
+    storages.enable()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            storages.disable()
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+        storages.disable()
+
+
 from tests.browser import browser, page  # noqa: E402, F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pypdfium2
@@ -15,15 +16,21 @@ from cspr.cases.models import Case, RapidReviewAudit
 from cspr.cases.services.rr_audit import CHECKLIST
 from cspr.partnerships.demo import load_demo
 from cspr.partnerships.models import User
-from tests.conftest import verified_client
+from tests.conftest import built_once, verified_client
 from tests.documents.readers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The demo, loaded once for the module (tests/conftest.py built_once): each test's writes are undone."""
+    with built_once(django_db_blocker, load_demo):
+        yield
+
+
 @pytest.fixture
-def demo():
-    load_demo()
+def demo(_demo_loaded: None) -> dict[str, Case]:
     return {c.pseudonym + "@" + c.partnership.slug: c for c in Case.objects.select_related("partnership")}
 
 

@@ -25,7 +25,7 @@ from cspr.cases import services
 from cspr.cases.models import AgencyRequest, Case, CaseState, Notification, RapidReview
 from cspr.partnerships.models import Organisation, Partnership, User
 from cspr.partnerships.services import api_token_create
-from tests.conftest import verified_client
+from tests.conftest import built_once, verified_client
 
 LONG = "x" * 5000  # longer than every character column (the longest is 254)
 NUL = "a\x00b"
@@ -65,14 +65,22 @@ OPERATIONS: dict[str, tuple[str, str | None]] = {
 }
 
 
+pytestmark = pytest.mark.django_db
+
+
 # --- the world ------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def world(db: Any, settings: Any) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The demo and what the hostile requests name, built once for the module (tests/conftest.py built_once)."""
+    with built_once(django_db_blocker, _build_world) as built:
+        yield built
+
+
+def _build_world() -> dict[str, Any]:
     from cspr.partnerships.demo import load_demo
 
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     load_demo()
     people = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith=f"@{DEMO}")}
     partnership = Partnership.objects.get(slug=NORTH)
