@@ -136,10 +136,7 @@ def plan_out(request: AuthedRequest, review_id: int) -> PlanOut:
 
 def _recommendation(request: AuthedRequest, review_id: int, recommendation_id: int) -> Recommendation:
     _, _, items = selectors.plan_get(user=request.user, review_id=review_id)
-    found = next((i.recommendation for i in items if i.recommendation.pk == recommendation_id), None)
-    if found is None:
-        raise NotFound("No recommendation with that number is available to you.")
-    return found
+    return selectors.plan_recommendation(items, recommendation_id)
 
 
 @router.get("/reviews/{int:review_id}", response=answers(PlanOut), operation_id="learning_plan_get")

@@ -62,3 +62,14 @@ def action_get(*, user: Viewer, action_id: int) -> tuple[Action, PlanPolicy]:
     if not policy.sees_action(action):
         raise NotFound("No action with that number is available to you.")
     return action, policy
+
+
+def plan_recommendation(
+    items: list[RecommendationPlan], recommendation_id: int, *, open_only: bool = False
+) -> Recommendation:
+    """One recommendation of a plan the reader has (``plan_get``); ``open_only``: not yet closed, for the steps a
+    closed recommendation no longer takes (more actions, closing it again)."""
+    found = next((i for i in items if i.recommendation.pk == recommendation_id), None)
+    if found is None or (open_only and found.closure is not None):
+        raise NotFound("No recommendation with that number is available to you.")
+    return found.recommendation

@@ -23,7 +23,7 @@ from cspr.core.errors import IllegalTransition, NotAllowed, NotFound
 from cspr.learning.models import Action, ActionState, Evidence, ImpactResult, RecommendationClosure
 from cspr.learning.selectors import WITH_A_PLAN
 from cspr.learning.state import action_transition
-from cspr.learning.visibility import plan_policy
+from cspr.learning.visibility import PlanPolicy, plan_policy
 from cspr.partnerships.models import Membership, Organisation, User
 from cspr.reviews.models import Recommendation
 from cspr.reviews.publication import signed_off_version
@@ -123,10 +123,16 @@ def action_create(
     return action
 
 
-def _require_update(actor: User, action: Action) -> None:
+def _policy_seeing(actor: User, action: Action) -> PlanPolicy:
+    """The actor's policy on the action's partnership; an action they may not see is not there (rule 1)."""
     policy = plan_policy(user=actor, partnership_id=action.partnership_id)
     if not policy.sees_action(action):
         raise NotFound("No action with that number is available to you.")
+    return policy
+
+
+def _require_update(actor: User, action: Action) -> None:
+    policy = _policy_seeing(actor, action)
     if not policy.can_update(action):
         if action.state == ActionState.CLOSED:
             raise IllegalTransition("The action is closed.")
@@ -184,9 +190,7 @@ def evidence_decide(
     """The business manager or the assurance group accepts the evidence (the action closes) or sends it back with
     the reason (the action is open again for the agency)."""
     action = evidence.action
-    policy = plan_policy(user=actor, partnership_id=action.partnership_id)
-    if not policy.sees_action(action):
-        raise NotFound("No action with that number is available to you.")
+    policy = _policy_seeing(actor, action)
     if not policy.can_decide(action) and action.state == ActionState.EVIDENCE_SUBMITTED:
         raise NotAllowed("The business manager or the assurance group decides on evidence.")
     if evidence.decision != Evidence.Decision.PENDING or action.state != ActionState.EVIDENCE_SUBMITTED:
@@ -224,9 +228,7 @@ def result_record(
 ) -> ImpactResult:
     """A re-audit's result against the indicator (issue 15, item 2), recorded by the owning agency or the business
     manager; results go on being recorded after the action closes, since impact shows over time."""
-    policy = plan_policy(user=actor, partnership_id=action.partnership_id)
-    if not policy.sees_action(action):
-        raise NotFound("No action with that number is available to you.")
+    policy = _policy_seeing(actor, action)
     if not (policy.can_create() or action.organisation_id in policy.contributor_organisations):
         raise NotAllowed("Only the owning agency or the business manager records results.")
     errors: dict[str, str] = {}

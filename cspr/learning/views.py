@@ -88,14 +88,11 @@ def plan(request: AuthedRequest, review_id: int) -> HttpResponse:
     )
 
 
-def _recommendation(
-    review: LocalReview, items: list[selectors.RecommendationPlan], recommendation_id: int
-) -> Recommendation:
-    """A recommendation of the plan still open: a closed one takes no more actions and is not closed twice."""
-    found = next((i for i in items if i.recommendation.pk == recommendation_id), None)
-    if found is None or found.closure is not None:
-        raise Http404
-    return found.recommendation
+def _recommendation(items: list[selectors.RecommendationPlan], recommendation_id: int) -> Recommendation:
+    try:
+        return selectors.plan_recommendation(items, recommendation_id, open_only=True)
+    except NotFound:
+        raise Http404 from None
 
 
 @login_required
@@ -103,7 +100,7 @@ def action_new(request: AuthedRequest, review_id: int, recommendation_id: int) -
     review, policy, items = _plan(request, review_id)
     if not policy.can_create():
         raise Http404
-    recommendation = _recommendation(review, items, recommendation_id)
+    recommendation = _recommendation(items, recommendation_id)
     people = list(
         User.objects.filter(
             pk__in=Membership.objects.active().filter(partnership_id=review.partnership_id).values("user_id")
@@ -219,7 +216,7 @@ def recommendation_close(request: AuthedRequest, review_id: int, recommendation_
     review, policy, items = _plan(request, review_id)
     if not policy.can_close_recommendation():
         raise Http404
-    recommendation = _recommendation(review, items, recommendation_id)
+    recommendation = _recommendation(items, recommendation_id)
     form = learning_forms.CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
     return _page(
         request, form, review=review, title=f"Close recommendation {recommendation.number}",

@@ -38,7 +38,7 @@ from cspr.audit.services import audit_record
 from cspr.cases.clocks import due_date_for
 from cspr.cases.models import Child, Notification
 from cspr.cases.services.attachments import attachment_read
-from cspr.cases.services.common import not_in_future, raise_if, require_text
+from cspr.cases.services.common import not_in_future, raise_if, record_case_date, require_text
 from cspr.cases.services.publication import earliest_publication
 from cspr.cases.services.publication import review_publish as case_publish_record
 from cspr.core import dbscope
@@ -68,6 +68,7 @@ from cspr.reviews.state import (
     review_transition,
 )
 from cspr.reviews.visibility import ReviewAction
+from cspr.timescales import WorkingCalendar
 from cspr.timescales.milestones import KEEP_PUBLISHED, NSPCC_COPY_SENT
 
 Source = Literal["case", "pattern", "names"]
@@ -75,10 +76,6 @@ MAX_REQUESTS_A_DAY = 20  # requests for one report from the public in a day befo
 Mode = Publication.Mode
 Recipient = PublicationCopy.Recipient
 What = PublicationCopy.What
-
-
-def _require(actor: User, review: LocalReview, action: ReviewAction) -> None:
-    require_review_action(actor, review, action)
 
 
 def _audit(actor: User | None, action: str, review: LocalReview, request: HttpRequest | None, **after: Any) -> None:
@@ -159,7 +156,7 @@ def publication_plan(
 ) -> Publication:
     """Choose what is published from the signed-off report. Changing the plan takes the text again and checks it
     afresh (the decisions already made on the same words are kept)."""
-    _require(actor, review, ReviewAction.PLAN_PUBLICATION)
+    require_review_action(actor, review, ReviewAction.PLAN_PUBLICATION)
     errors: dict[str, str] = {}
     if mode not in Mode.values:
         errors["mode"] = "Choose whether to publish the full report or only the improvements to be made"
@@ -267,7 +264,7 @@ def publication_copy_record(
     of State and Ofsted; after it, the published report to the NSPCC repository or Ofsted (``nspcc-copy``)."""
     review.refresh_from_db()
     published = review.state == ReviewState.PUBLISHED
-    _require(actor, review, ReviewAction.RECORD_NATIONAL_COPY if published else ReviewAction.RECORD_COPY)
+    require_review_action(actor, review, ReviewAction.RECORD_NATIONAL_COPY if published else ReviewAction.RECORD_COPY)
     plan = plan_of(review)
     assert plan is not None  # the action's readiness check
     errors: dict[str, str] = {}
@@ -296,8 +293,6 @@ def publication_copy_record(
         )
     raise_if(errors, "There is a problem with recording the copy.")
     assert sent_on is not None
-    from cspr.cases.services.common import record_case_date
-
     with transaction.atomic():
         copy = PublicationCopy.objects.create(
             publication=plan, recipient=recipient, what=what, sent_on=sent_on, how=how, recorded_by=actor
@@ -392,7 +387,7 @@ def pseudonym_add(
     request: HttpRequest | None = None,
 ) -> PseudonymEntry:
     """Add a family member, school, address or other detail to the register; the text is checked again."""
-    _require(actor, review, ReviewAction.EDIT_PSEUDONYMS)
+    require_review_action(actor, review, ReviewAction.EDIT_PSEUDONYMS)
     errors: dict[str, str] = {}
     if category not in PseudonymEntry.Category.values:
         errors["category"] = "Choose what kind of detail it is"
@@ -429,7 +424,7 @@ def redaction_decide(
     finding must be decided; an accepted one needs its replacement. Decisions name findings by their id, which a
     new check of the text replaces: a page opened before it is refused whole rather than applied to other words.
     When all are decided the check is complete, with who did it and when (the redaction log)."""
-    _require(actor, review, ReviewAction.CHECK_REDACTION)
+    require_review_action(actor, review, ReviewAction.CHECK_REDACTION)
     with transaction.atomic():
         plan = Publication.objects.select_for_update().filter(review=review).first()
         assert plan is not None
@@ -479,7 +474,7 @@ def publication_declare_as_is(
 ) -> Publication:
     """A report file cspr cannot read is published as it is only when a named person declares that it contains
     nothing that identifies the child or harms any child's welfare (DOMAIN.md step 10)."""
-    _require(actor, review, ReviewAction.DECLARE_AS_IS)
+    require_review_action(actor, review, ReviewAction.DECLARE_AS_IS)
     errors: dict[str, str] = {}
     require_text(name, "name", "Enter the name of the person making the declaration", errors)
     require_text(role, "role", "Enter their role", errors)
@@ -552,7 +547,7 @@ def publication_publish(
     """Publish on ``published_on`` (today or a day that has passed, never before the earliest date). In one
     transaction: the PDF written from the redacted text (or the declared file), the case's dates and move to
     "Review published", the report into the public library, the review to "Published"."""
-    _require(actor, review, ReviewAction.PUBLISH)
+    require_review_action(actor, review, ReviewAction.PUBLISH)
     plan = plan_of(review)
     assert plan is not None
     errors: dict[str, str] = {}
@@ -645,15 +640,8 @@ def _publish_learning_review(
             "There is a problem with publishing the report.", field_errors={"published_on": exc.message}
         ) from exc
     plan.library_report_id = outcome.report.pk
-    plan.public_until = _a_year_on(published_on)
+    plan.public_until = WorkingCalendar.add_months(published_on, 12)  # clamped at a month's end, as the clocks are
     plan.save(update_fields=["library_report_id", "public_until"])
-
-
-def _a_year_on(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 # --- 5. the public's requests -------------------------------------------------------------------------------------
@@ -733,7 +721,7 @@ def report_request_answered(
     *, actor: User, review: LocalReview, request_id: int, request: HttpRequest | None = None
 ) -> ReportRequest:
     """The business manager has sent the report to the person who asked for it."""
-    _require(actor, review, ReviewAction.ANSWER_PUBLIC_REQUEST)
+    require_review_action(actor, review, ReviewAction.ANSWER_PUBLIC_REQUEST)
     with transaction.atomic():
         made = ReportRequest.objects.select_for_update().filter(pk=request_id, publication__review=review).first()
         if made is None:

@@ -22,7 +22,7 @@ from enum import StrEnum
 from cspr.partnerships.roles import DECISION_MAKER_ROLES, PARTNERSHIP_WIDE_ROLES, Role
 from cspr.partnerships.selectors import Access, access_for
 from cspr.partnerships.types import Viewer
-from cspr.reviews.models import Delay, LocalReview, Publication, ReviewState
+from cspr.reviews.models import Delay, LocalReview, ReviewState
 from cspr.reviews.state import (
     commissioning_problem,
     final_report_problem,
@@ -112,15 +112,11 @@ def _no_hold(review: LocalReview) -> str | None:
 
 
 def _planned(review: LocalReview) -> str | None:
-    return None if _plan(review) is not None else "Plan the publication first: the full report or the improvements."
-
-
-def _plan(review: LocalReview) -> Publication | None:
-    return plan_of(review)
+    return None if plan_of(review) is not None else "Plan the publication first: the full report or the improvements."
 
 
 def _redactable(review: LocalReview) -> str | None:
-    plan = _plan(review)
+    plan = plan_of(review)
     if plan is None:
         return "Plan the publication first: the full report or the improvements."
     if plan.not_redactable:
@@ -129,7 +125,7 @@ def _redactable(review: LocalReview) -> str | None:
 
 
 def _not_redactable(review: LocalReview) -> str | None:
-    plan = _plan(review)
+    plan = plan_of(review)
     if plan is None:
         return "Plan the publication first: the full report or the improvements."
     if not plan.not_redactable:
