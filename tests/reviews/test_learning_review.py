@@ -19,9 +19,12 @@ from cspr.library.models import Report
 from cspr.reviews import publication, services
 from cspr.reviews.learning import learning_clocks
 from cspr.reviews.models import LocalReview, ReviewKind, ReviewState
+from tests.browser import assert_accessible
 from tests.cases.conftest import ready_case
 from tests.conftest import verified_client
 from tests.reviews.conftest import commissioned, in_progress
+from tests.reviews.test_browser_review import fill_date, visit
+from tests.web.test_browser_pagination import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +119,27 @@ def test_a_learning_review_may_be_published_without_the_statutory_copies(people)
     report = Report.objects.get(pk=plan.library_report_id)
     assert report.review_type == "learning-review" and report.is_public
     assert review.case.state == CaseState.LEARNING_REVIEW
+
+
+def test_the_learning_shared_page_completes_the_review_and_passes_axe(live_server, page, settings, people):
+    review = signed_off_learning_review(people)
+    signed_in(page, live_server, settings, people["manager"])
+    visit(page, f"{live_server.url}/reviews/{review.pk}/")
+    page.get_by_role("link", name="Record the learning shared").click()
+    page.wait_for_load_state()
+    visit(page, page.url)  # axe on the form
+    page.get_by_label("How it was shared").fill("")
+    page.get_by_role("button", name="Record it and complete the review").click()
+    page.wait_for_load_state()
+    assert "Say how the learning was shared" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)  # and on the error page
+    fill_date(page, "shared_on", timezone.localdate())
+    page.get_by_label("How it was shared").fill("A 7-minute briefing to every agency.")
+    page.get_by_role("button", name="Record it and complete the review").click()
+    page.wait_for_load_state()
+    assert "Completed: learning shared" in page.locator("#review-state").inner_text()
+    assert_accessible(page)
+    review.refresh_from_db()
+    assert (
+        review.state == ReviewState.COMPLETED and review.learning_shared_how == "A 7-minute briefing to every agency."
+    )
